@@ -1,0 +1,208 @@
+//! Text helpers shared by the parsers: normalisation for matching (NFKC plus the few look-alikes NFKC keeps
+//! apart), circled numbers, and whitespace handling for labels that PDF text wraps across lines.
+//!
+//! Normalised text is for matching only; every parsed value keeps the original text for display.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The language a user-facing string is rendered in. Japanese is the default; English is the second language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+impl Lang {
+    /// Reads a language code such as `ja` or `en` (case-insensitive; `ja-JP` style tags accepted).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match primary.as_str() {
+            "ja" | "jp" => Some(Lang::Ja),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// NFKC-normalises `text` and folds the look-alikes NFKC leaves alone (wave dash, minus sign) so that
+/// full-width digits, 「％」, 「（）」, ideographic spaces and Kangxi radicals (⽅ → 方) all match their plain forms.
+///
+/// Callers that must tell 「－」 (no value) from 「—」 (not achieved) decide that on the original text first.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    // NFKC turns 「①」 into 「1」, which would merge an indicator's number into its value (「①43.9%」):
+    // circled numbers are kept as they are and everything between them is normalised.
+    while let Some((index, circled)) = rest
+        .char_indices()
+        .find(|(_, c)| circled_number(*c).is_some())
+    {
+        push_normalized(&mut out, &rest[..index]);
+        out.push(circled);
+        rest = &rest[index + circled.len_utf8()..];
+    }
+    push_normalized(&mut out, rest);
+    out
+}
+
+fn push_normalized(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        out.push_str(text);
+        return;
+    }
+    for c in text.nfkc() {
+        out.push(match c {
+            '〜' | '～' => '~',
+            '\u{2212}' => '-',
+            other => other,
+        });
+    }
+}
+
+/// Normalises and removes all whitespace: the form used to match labels that PDF text wraps across lines
+/// (「主な戦略\n(課題解決の方\n\n策)」 → 「主な戦略(課題解決の方策)」).
+pub fn compact(text: &str) -> String {
+    normalize(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Removes whitespace between two CJK characters, which PDF extraction inserts, and trims the ends.
+pub fn join_cjk_runs(text: &str) -> String {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = chars[..start].last().copied();
+            let after = chars.get(i).copied();
+            let drop = matches!((before, after), (Some(b), Some(a)) if is_cjk(b) && is_cjk(a));
+            if !drop {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// True for kana, CJK ideographs and full-width punctuation: characters between which Japanese puts no space.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F   // CJK symbols and punctuation
+        | 0x3040..=0x30FF // hiragana, katakana
+        | 0x3400..=0x4DBF // CJK extension A
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xF900..=0xFAFF // compatibility ideographs
+        | 0xFF00..=0xFFEF // full-width forms
+        | 0x2E80..=0x2FDF // radicals, Kangxi radicals
+    )
+}
+
+/// The value of a circled number (①–⑳, ㉑–㉟, ㊱–㊿), or `None`.
+pub fn circled_number(c: char) -> Option<u32> {
+    match c as u32 {
+        cp @ 0x2460..=0x2473 => Some(cp - 0x2460 + 1),
+        cp @ 0x3251..=0x325F => Some(cp - 0x3251 + 21),
+        cp @ 0x32B1..=0x32BF => Some(cp - 0x32B1 + 36),
+        _ => None,
+    }
+}
+
+/// The circled-number character for `n` (1–50), or `None`.
+pub fn circled_char(n: u32) -> Option<char> {
+    let cp = match n {
+        1..=20 => 0x2460 + n - 1,
+        21..=35 => 0x3251 + n - 21,
+        36..=50 => 0x32B1 + n - 36,
+        _ => return None,
+    };
+    char::from_u32(cp)
+}
+
+/// Converts a kanji digit (〇一二三四五六七八九) to its value.
+pub fn kanji_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_full_width_and_lookalikes() {
+        assert_eq!(normalize("令和６年度　５５％（案）"), "令和6年度 55%(案)");
+        assert_eq!(normalize("⽅策"), "方策");
+        assert_eq!(normalize("R3〜R5"), "R3~R5");
+        assert_eq!(normalize("R3～R5"), "R3~R5");
+        assert_eq!(normalize("①４３.９％ ②"), "①43.9% ②");
+    }
+
+    #[test]
+    fn compact_removes_wrapped_whitespace() {
+        assert_eq!(
+            compact("主な戦略\n(課題解決の方\n\n策)"),
+            "主な戦略(課題解決の方策)"
+        );
+    }
+
+    #[test]
+    fn join_cjk_runs_keeps_latin_spaces() {
+        assert_eq!(
+            join_cjk_runs(" 区政 会議 と Osaka Metro あびこ駅 "),
+            "区政会議と Osaka Metro あびこ駅"
+        );
+    }
+
+    #[test]
+    fn circled_numbers_round_trip() {
+        for n in 1..=50 {
+            let c = circled_char(n).unwrap();
+            assert_eq!(circled_number(c), Some(n), "{c}");
+        }
+        assert_eq!(circled_number('①'), Some(1));
+        assert_eq!(circled_number('⑤'), Some(5));
+        assert_eq!(circled_number('5'), None);
+        assert_eq!(circled_char(0), None);
+        assert_eq!(circled_char(51), None);
+    }
+
+    #[test]
+    fn lang_codes() {
+        assert_eq!(Lang::from_code("ja-JP"), Some(Lang::Ja));
+        assert_eq!(Lang::from_code("EN"), Some(Lang::En));
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+}
