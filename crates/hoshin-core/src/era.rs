@@ -70,9 +70,7 @@ pub const LAST_YEAR: i32 = 2200;
 impl FiscalYear {
     /// The fiscal year starting in `start_year`, or `None` outside 1900–2200.
     pub fn new(start_year: i32) -> Option<FiscalYear> {
-        (FIRST_YEAR..=LAST_YEAR)
-            .contains(&start_year)
-            .then_some(FiscalYear(start_year))
+        (FIRST_YEAR..=LAST_YEAR).contains(&start_year).then_some(FiscalYear(start_year))
     }
 
     /// The fiscal year written as year `year` of `era` (元年 = 1). Impossible years such as 平成33 are
@@ -185,27 +183,15 @@ pub(crate) struct ScannedYear {
 /// Reads a fiscal year at the start of `chars` (already normalised and free of whitespace).
 /// Returns `Err` with the reason when the text looks like a year but cannot be one, `Ok(None)` when it does
 /// not look like a year at all.
-pub(crate) fn scan_year(
-    chars: &[char],
-    context: Option<Era>,
-) -> Result<Option<ScannedYear>, FiscalYearError> {
-    let starts_with = |prefix: &str| {
-        prefix
-            .chars()
-            .enumerate()
-            .all(|(i, c)| chars.get(i) == Some(&c))
-    };
+pub(crate) fn scan_year(chars: &[char], context: Option<Era>) -> Result<Option<ScannedYear>, FiscalYearError> {
+    let starts_with = |prefix: &str| prefix.chars().enumerate().all(|(i, c)| chars.get(i) == Some(&c));
     let (era, mut pos, form) = if starts_with("令和") {
         (Some(Era::Reiwa), 2, YearForm::Era)
     } else if starts_with("平成") {
         (Some(Era::Heisei), 2, YearForm::Era)
-    } else if matches!(chars.first(), Some('R' | 'r'))
-        && chars.get(1).is_some_and(char::is_ascii_digit)
-    {
+    } else if matches!(chars.first(), Some('R' | 'r')) && chars.get(1).is_some_and(char::is_ascii_digit) {
         (Some(Era::Reiwa), 1, YearForm::Abbreviated)
-    } else if matches!(chars.first(), Some('H' | 'h'))
-        && chars.get(1).is_some_and(char::is_ascii_digit)
-    {
+    } else if matches!(chars.first(), Some('H' | 'h')) && chars.get(1).is_some_and(char::is_ascii_digit) {
         (Some(Era::Heisei), 1, YearForm::Abbreviated)
     } else {
         (None, 0, YearForm::Gregorian)
@@ -216,10 +202,7 @@ pub(crate) fn scan_year(
         value = 1;
         pos += 1;
     } else {
-        while let Some(d) = chars
-            .get(pos)
-            .and_then(|c| c.to_digit(10).or_else(|| kanji_digit(*c)))
-        {
+        while let Some(d) = chars.get(pos).and_then(|c| c.to_digit(10).or_else(|| kanji_digit(*c))) {
             if pos - digits_start >= 4 {
                 return Ok(None);
             }
@@ -243,10 +226,7 @@ pub(crate) fn scan_year(
     let text: String = chars[..pos].iter().collect();
     let (year, form) = match era {
         Some(era) => (FiscalYear::from_era(era, value), form),
-        None if digit_count == 4 => (
-            i32::try_from(value).ok().and_then(FiscalYear::new),
-            YearForm::Gregorian,
-        ),
+        None if digit_count == 4 => (i32::try_from(value).ok().and_then(FiscalYear::new), YearForm::Gregorian),
         None => match context {
             Some(era) => (FiscalYear::from_era(era, value), YearForm::EraLess),
             None => return Err(FiscalYearError::NeedsContextEra(text)),
@@ -257,12 +237,7 @@ pub(crate) fn scan_year(
     if end_of_year {
         pos += 1;
     }
-    Ok(Some(ScannedYear {
-        year,
-        form,
-        len: pos,
-        end_of_year,
-    }))
+    Ok(Some(ScannedYear { year, form, len: pos, end_of_year }))
 }
 
 /// Reads a whole string as a fiscal year: 「令和6年度」, 「令和６年度」, 「令和元年度」, 「平成33年度」, 「2019年度」,
@@ -330,30 +305,12 @@ mod tests {
     #[test]
     fn rejects_with_reasons() {
         assert_eq!(parse_fiscal_year("", None), Err(FiscalYearError::Empty));
-        assert_eq!(
-            parse_fiscal_year("6年度", None),
-            Err(FiscalYearError::NeedsContextEra("6年度".into()))
-        );
-        assert!(matches!(
-            parse_fiscal_year("令和6年", None),
-            Err(FiscalYearError::Unrecognized(_))
-        ));
-        assert!(matches!(
-            parse_fiscal_year("来年度", None),
-            Err(FiscalYearError::Unrecognized(_))
-        ));
-        assert!(matches!(
-            parse_fiscal_year("令和0年度", None),
-            Err(FiscalYearError::OutOfRange(_))
-        ));
-        assert!(matches!(
-            parse_fiscal_year("1800年度", None),
-            Err(FiscalYearError::OutOfRange(_))
-        ));
-        assert!(matches!(
-            parse_fiscal_year("令和6年度（2023年度）", None),
-            Err(FiscalYearError::Unrecognized(_))
-        ));
+        assert_eq!(parse_fiscal_year("6年度", None), Err(FiscalYearError::NeedsContextEra("6年度".into())));
+        assert!(matches!(parse_fiscal_year("令和6年", None), Err(FiscalYearError::Unrecognized(_))));
+        assert!(matches!(parse_fiscal_year("来年度", None), Err(FiscalYearError::Unrecognized(_))));
+        assert!(matches!(parse_fiscal_year("令和0年度", None), Err(FiscalYearError::OutOfRange(_))));
+        assert!(matches!(parse_fiscal_year("1800年度", None), Err(FiscalYearError::OutOfRange(_))));
+        assert!(matches!(parse_fiscal_year("令和6年度（2023年度）", None), Err(FiscalYearError::Unrecognized(_))));
     }
 
     #[test]
@@ -373,15 +330,9 @@ mod tests {
             let year = fy(year);
             assert_eq!(parse_fiscal_year(&year.label(Lang::Ja), None), Ok(year));
             assert_eq!(parse_fiscal_year(&year.era_label(), None), Ok(year));
-            assert_eq!(
-                parse_fiscal_year(&format!("{}年度", year.start_year()), None),
-                Ok(year)
-            );
+            assert_eq!(parse_fiscal_year(&format!("{}年度", year.start_year()), None), Ok(year));
             if let Some((era, era_year)) = year.era_year() {
-                assert_eq!(
-                    parse_fiscal_year(&format!("{era_year}年度"), Some(era)),
-                    Ok(year)
-                );
+                assert_eq!(parse_fiscal_year(&format!("{era_year}年度"), Some(era)), Ok(year));
                 assert_eq!(parse_fiscal_year(&year.short_label(), None), Ok(year));
             }
         }

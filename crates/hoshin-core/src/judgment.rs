@@ -36,9 +36,7 @@ impl Mark {
     pub fn parse(text: &str) -> Option<Mark> {
         match text.trim() {
             "A" | "Ａ" | "○" | "〇" | "◯" | "達成" => Some(Mark::Achieved),
-            "B" | "Ｂ" | "—" | "―" | "‐" | "－" | "-" | "ー" | "–" | "未達成" => {
-                Some(Mark::NotAchieved)
-            }
+            "B" | "Ｂ" | "—" | "―" | "‐" | "－" | "-" | "ー" | "–" | "未達成" => Some(Mark::NotAchieved),
             _ => None,
         }
     }
@@ -79,12 +77,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 4] = [
-        Rule::Threshold,
-        Rule::MeetOrImprove,
-        Rule::GlidePath,
-        Rule::ProgressRate,
-    ];
+    pub const ALL: [Rule; 4] = [Rule::Threshold, Rule::MeetOrImprove, Rule::GlidePath, Rule::ProgressRate];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -108,9 +101,7 @@ impl Rule {
             (Rule::Threshold, Lang::En) => "threshold against the target",
             (Rule::MeetOrImprove, Lang::En) => "meets the target or improved on last year",
             (Rule::GlidePath, Lang::En) => "linear glide path from the baseline to the target",
-            (Rule::ProgressRate, Lang::En) => {
-                "progress rate against the elapsed share of the period"
-            }
+            (Rule::ProgressRate, Lang::En) => "progress rate against the elapsed share of the period",
         }
     }
 }
@@ -167,22 +158,12 @@ impl NotEvaluable {
             (NotEvaluable::ActualNotNumeric, Lang::Ja) => "実績が数値ではありません".into(),
             (NotEvaluable::ActualNotNumeric, Lang::En) => "the actual is not a number".into(),
             (NotEvaluable::UnitMismatch { target, actual }, Lang::Ja) => {
-                format!(
-                    "目標の単位「{}」と実績の単位「{}」が異なります",
-                    target.symbol(),
-                    actual.symbol()
-                )
+                format!("目標の単位「{}」と実績の単位「{}」が異なります", target.symbol(), actual.symbol())
             }
             (NotEvaluable::UnitMismatch { target, actual }, Lang::En) => {
-                format!(
-                    "the target is in 「{}」 but the actual in 「{}」",
-                    target.symbol(),
-                    actual.symbol()
-                )
+                format!("the target is in 「{}」 but the actual in 「{}」", target.symbol(), actual.symbol())
             }
-            (NotEvaluable::NoPreviousActual, Lang::Ja) => {
-                "前年度との比較に必要な前年度実績がありません".into()
-            }
+            (NotEvaluable::NoPreviousActual, Lang::Ja) => "前年度との比較に必要な前年度実績がありません".into(),
             (NotEvaluable::NoPreviousActual, Lang::En) => {
                 "the target is relative to last year, which has no actual".into()
             }
@@ -195,23 +176,17 @@ impl NotEvaluable {
             (NotEvaluable::BeforePeriod { from }, Lang::Ja) => {
                 format!("累計期間（{}から）より前の年度です", from.era_label())
             }
-            (NotEvaluable::BeforePeriod { from }, Lang::En) => format!(
-                "the year is before the cumulative period starting FY{}",
-                from.start_year()
-            ),
+            (NotEvaluable::BeforePeriod { from }, Lang::En) => {
+                format!("the year is before the cumulative period starting FY{}", from.start_year())
+            }
             (NotEvaluable::MissingYearInTotal { year }, Lang::Ja) => {
                 format!("{}の実績がないため累計を計算できません", year.era_label())
             }
             (NotEvaluable::MissingYearInTotal { year }, Lang::En) => {
-                format!(
-                    "FY{} has no actual, so the running total is unknown",
-                    year.start_year()
-                )
+                format!("FY{} has no actual, so the running total is unknown", year.start_year())
             }
             (NotEvaluable::Overflow, Lang::Ja) => "数値が大きすぎて計算できません".into(),
-            (NotEvaluable::Overflow, Lang::En) => {
-                "the numbers are too large to compute with".into()
-            }
+            (NotEvaluable::Overflow, Lang::En) => "the numbers are too large to compute with".into(),
         }
     }
 }
@@ -298,11 +273,7 @@ fn quantity_text(value: Number, unit: &Unit) -> String {
 }
 
 fn rounded(value: Number, unit: &Unit) -> String {
-    let text = if value.is_exact_in(2) {
-        value.to_string()
-    } else {
-        value.format_rounded(2)
-    };
+    let text = if value.is_exact_in(2) { value.to_string() } else { value.format_rounded(2) };
     format!("{text}{}", unit.symbol())
 }
 
@@ -316,88 +287,50 @@ impl Step {
                 format!("this year has its own target 「{rendered}」, used instead")
             }
             (Step::ComparatorInferred { comparator }, Lang::Ja) => {
-                format!(
-                    "目標に以上・以下の記載がないため「{}」と解釈",
-                    comparator.word_ja()
-                )
+                format!("目標に以上・以下の記載がないため「{}」と解釈", comparator.word_ja())
             }
             (Step::ComparatorInferred { comparator }, Lang::En) => {
-                format!(
-                    "the target writes no 以上/以下; read as {}",
-                    comparator.symbol()
-                )
+                format!("the target writes no 以上/以下; read as {}", comparator.symbol())
             }
             (Step::UnitAssumed { unit }, Lang::Ja) => {
                 format!("単位の記載がない値を「{}」として比較", unit.symbol())
             }
-            (Step::UnitAssumed { unit }, Lang::En) => format!(
-                "a value without a unit is compared as 「{}」",
-                unit.symbol()
-            ),
+            (Step::UnitAssumed { unit }, Lang::En) => {
+                format!("a value without a unit is compared as 「{}」", unit.symbol())
+            }
             (Step::FinalYear { deadline }, Lang::Ja) => {
                 format!("{}は期限の年度: 最終目標で判定", deadline.era_label())
             }
-            (Step::FinalYear { deadline }, Lang::En) => format!(
-                "FY{} is the deadline: judged against the final target",
-                deadline.start_year()
-            ),
-            (Step::AfterPeriod { until }, Lang::Ja) => format!(
-                "目標期間（{}まで）後の年度: 目標値で判定",
-                until.era_label()
-            ),
-            (Step::AfterPeriod { until }, Lang::En) => format!(
-                "after the target period (until FY{}): judged against the target",
-                until.start_year()
-            ),
+            (Step::FinalYear { deadline }, Lang::En) => {
+                format!("FY{} is the deadline: judged against the final target", deadline.start_year())
+            }
+            (Step::AfterPeriod { until }, Lang::Ja) => {
+                format!("目標期間（{}まで）後の年度: 目標値で判定", until.era_label())
+            }
+            (Step::AfterPeriod { until }, Lang::En) => {
+                format!("after the target period (until FY{}): judged against the target", until.start_year())
+            }
             (Step::Intermediate { deadline }, Lang::Ja) => {
                 format!("期限（{}末）前の中間年度", deadline.era_label())
             }
-            (Step::Intermediate { deadline }, Lang::En) => format!(
-                "an intermediate year before the deadline (end of FY{})",
-                deadline.start_year()
-            ),
+            (Step::Intermediate { deadline }, Lang::En) => {
+                format!("an intermediate year before the deadline (end of FY{})", deadline.start_year())
+            }
             (Step::MeetsFinalTarget, Lang::Ja) => "実績が既に最終目標を満たしている".into(),
-            (Step::MeetsFinalTarget, Lang::En) => {
-                "the actual already meets the final target".into()
-            }
-            (Step::FirstMeasurement, Lang::Ja) => {
-                "前年度実績がない: 初回の測定を基準値とし達成とみなす".into()
-            }
+            (Step::MeetsFinalTarget, Lang::En) => "the actual already meets the final target".into(),
+            (Step::FirstMeasurement, Lang::Ja) => "前年度実績がない: 初回の測定を基準値とし達成とみなす".into(),
             (Step::FirstMeasurement, Lang::En) => {
-                "no previous value: the first measurement sets the baseline and counts as achieved"
-                    .into()
+                "no previous value: the first measurement sets the baseline and counts as achieved".into()
             }
-            (
-                Step::ComparedWith {
-                    year,
-                    previous,
-                    improved,
-                },
-                Lang::Ja,
-            ) => format!(
+            (Step::ComparedWith { year, previous, improved }, Lang::Ja) => format!(
                 "{}の実績 {previous} と比較: {}",
                 year.era_label(),
-                if *improved {
-                    "目標に向けて改善"
-                } else {
-                    "改善なし（横ばいまたは悪化）"
-                }
+                if *improved { "目標に向けて改善" } else { "改善なし（横ばいまたは悪化）" }
             ),
-            (
-                Step::ComparedWith {
-                    year,
-                    previous,
-                    improved,
-                },
-                Lang::En,
-            ) => format!(
+            (Step::ComparedWith { year, previous, improved }, Lang::En) => format!(
                 "compared with FY{} ({previous}): {}",
                 year.start_year(),
-                if *improved {
-                    "moved toward the target"
-                } else {
-                    "no improvement (unchanged or worse)"
-                }
+                if *improved { "moved toward the target" } else { "no improvement (unchanged or worse)" }
             ),
             (Step::Baseline { year, value }, Lang::Ja) => {
                 format!("基準値: {}の実績 {value}", year.era_label())
@@ -405,151 +338,67 @@ impl Step {
             (Step::Baseline { year, value }, Lang::En) => {
                 format!("baseline: FY{} ({value})", year.start_year())
             }
-            (Step::BaselineIsThisYear, Lang::Ja) => {
-                "それ以前の実績がない: この年度が基準値となり達成とみなす".into()
-            }
+            (Step::BaselineIsThisYear, Lang::Ja) => "それ以前の実績がない: この年度が基準値となり達成とみなす".into(),
             (Step::BaselineIsThisYear, Lang::En) => {
                 "no earlier value: this year is the baseline and counts as achieved".into()
             }
-            (
-                Step::GlideExpected {
-                    expected,
-                    unit,
-                    elapsed,
-                    total,
-                },
-                Lang::Ja,
-            ) => {
+            (Step::GlideExpected { expected, unit, elapsed, total }, Lang::Ja) => {
                 format!(
                     "基準値から目標値まで{total}年で直線的に進むとき、{elapsed}年目の期待値は {}",
                     rounded(*expected, unit)
                 )
             }
-            (
-                Step::GlideExpected {
-                    expected,
-                    unit,
-                    elapsed,
-                    total,
-                },
-                Lang::En,
-            ) => {
-                format!("on a straight line from the baseline to the target over {total} years, year {elapsed} expects {}", rounded(*expected, unit))
+            (Step::GlideExpected { expected, unit, elapsed, total }, Lang::En) => {
+                format!(
+                    "on a straight line from the baseline to the target over {total} years, year {elapsed} expects {}",
+                    rounded(*expected, unit)
+                )
             }
-            (
-                Step::Progress {
-                    rate,
-                    elapsed_share,
-                    elapsed,
-                    total,
-                },
-                Lang::Ja,
-            ) => format!(
+            (Step::Progress { rate, elapsed_share, elapsed, total }, Lang::Ja) => format!(
                 "進捗率 {}% と経過割合 {elapsed}/{total} = {}% を比較",
-                rate.checked_mul(Number::HUNDRED)
-                    .map_or_else(|| rate.to_string(), |p| p.format_rounded(1)),
+                rate.checked_mul(Number::HUNDRED).map_or_else(|| rate.to_string(), |p| p.format_rounded(1)),
                 elapsed_share
                     .checked_mul(Number::HUNDRED)
                     .map_or_else(|| elapsed_share.to_string(), |p| p.format_rounded(1))
             ),
-            (
-                Step::Progress {
-                    rate,
-                    elapsed_share,
-                    elapsed,
-                    total,
-                },
-                Lang::En,
-            ) => format!(
+            (Step::Progress { rate, elapsed_share, elapsed, total }, Lang::En) => format!(
                 "progress {}% against elapsed share {elapsed}/{total} = {}%",
-                rate.checked_mul(Number::HUNDRED)
-                    .map_or_else(|| rate.to_string(), |p| p.format_rounded(1)),
+                rate.checked_mul(Number::HUNDRED).map_or_else(|| rate.to_string(), |p| p.format_rounded(1)),
                 elapsed_share
                     .checked_mul(Number::HUNDRED)
                     .map_or_else(|| elapsed_share.to_string(), |p| p.format_rounded(1))
             ),
-            (
-                Step::RelativeThreshold {
-                    year,
-                    previous,
-                    threshold,
-                },
-                Lang::Ja,
-            ) => {
+            (Step::RelativeThreshold { year, previous, threshold }, Lang::Ja) => {
                 format!(
                     "{}の実績 {previous} から求めた基準は {}",
                     year.era_label(),
                     rounded(*threshold, &previous.unit)
                 )
             }
-            (
-                Step::RelativeThreshold {
-                    year,
-                    previous,
-                    threshold,
-                },
-                Lang::En,
-            ) => {
+            (Step::RelativeThreshold { year, previous, threshold }, Lang::En) => {
                 format!(
                     "from FY{} ({previous}) the threshold is {}",
                     year.start_year(),
                     rounded(*threshold, &previous.unit)
                 )
             }
-            (
-                Step::RunningTotal {
-                    from,
-                    through,
-                    total,
-                },
-                Lang::Ja,
-            ) => {
-                format!(
-                    "{}から{}までの累計 {}",
-                    from.era_label(),
-                    through.era_label(),
-                    total
-                )
+            (Step::RunningTotal { from, through, total }, Lang::Ja) => {
+                format!("{}から{}までの累計 {}", from.era_label(), through.era_label(), total)
             }
-            (
-                Step::RunningTotal {
-                    from,
-                    through,
-                    total,
-                },
-                Lang::En,
-            ) => {
-                format!(
-                    "running total FY{}–FY{}: {}",
-                    from.start_year(),
-                    through.start_year(),
-                    total
-                )
+            (Step::RunningTotal { from, through, total }, Lang::En) => {
+                format!("running total FY{}–FY{}: {}", from.start_year(), through.start_year(), total)
             }
             (Step::ProRata { share, threshold }, Lang::Ja) => format!(
                 "中間年度は経過割合 {}% に応じた {} を基準とする",
-                share
-                    .checked_mul(Number::HUNDRED)
-                    .map_or_else(|| share.to_string(), |p| p.format_rounded(1)),
+                share.checked_mul(Number::HUNDRED).map_or_else(|| share.to_string(), |p| p.format_rounded(1)),
                 threshold.format_rounded(2)
             ),
             (Step::ProRata { share, threshold }, Lang::En) => format!(
                 "an intermediate year is held to the elapsed share {}%: {}",
-                share
-                    .checked_mul(Number::HUNDRED)
-                    .map_or_else(|| share.to_string(), |p| p.format_rounded(1)),
+                share.checked_mul(Number::HUNDRED).map_or_else(|| share.to_string(), |p| p.format_rounded(1)),
                 threshold.format_rounded(2)
             ),
-            (
-                Step::Compare {
-                    actual,
-                    comparator,
-                    threshold,
-                    unit,
-                    holds,
-                },
-                lang,
-            ) => {
+            (Step::Compare { actual, comparator, threshold, unit, holds }, lang) => {
                 let verdict = match (lang, holds) {
                     (Lang::Ja, true) => "満たす",
                     (Lang::Ja, false) => "満たさない",
@@ -605,34 +454,15 @@ impl Judgment {
         match lang {
             Lang::Ja => {
                 lines.push(format!("目標: {}", self.target_ja));
-                lines.push(format!(
-                    "判定ルール: {}（{}）",
-                    self.rule.title(Lang::Ja),
-                    self.rule.name()
-                ));
-                lines.push(format!(
-                    "実績: {}",
-                    if inputs.is_empty() {
-                        "なし".to_string()
-                    } else {
-                        inputs.join("、")
-                    }
-                ));
+                lines.push(format!("判定ルール: {}（{}）", self.rule.title(Lang::Ja), self.rule.name()));
+                lines.push(format!("実績: {}", if inputs.is_empty() { "なし".to_string() } else { inputs.join("、") }));
             }
             Lang::En => {
                 lines.push(format!("target: {}", self.target_en));
-                lines.push(format!(
-                    "rule: {} ({})",
-                    self.rule.name(),
-                    self.rule.title(Lang::En)
-                ));
+                lines.push(format!("rule: {} ({})", self.rule.name(), self.rule.title(Lang::En)));
                 lines.push(format!(
                     "actuals: {}",
-                    if inputs.is_empty() {
-                        "none".to_string()
-                    } else {
-                        inputs.join(", ")
-                    }
+                    if inputs.is_empty() { "none".to_string() } else { inputs.join(", ") }
                 ));
             }
         }
@@ -672,44 +502,25 @@ pub enum MarkCheck {
 pub fn check_mark(published: Option<Mark>, judgment: &Judgment) -> MarkCheck {
     match (published, judgment.mark()) {
         (Some(published), Some(computed)) if published == computed => MarkCheck::Agrees(published),
-        (Some(published), Some(computed)) => MarkCheck::Differs {
-            published,
-            computed,
-        },
-        (published, computed) => MarkCheck::NotComparable {
-            published,
-            computed,
-        },
+        (Some(published), Some(computed)) => MarkCheck::Differs { published, computed },
+        (published, computed) => MarkCheck::NotComparable { published, computed },
     }
 }
 
 /// Judges `target` for `year` from `series` (any order) under `rule`.
 pub fn judge(target: &Target, series: &[Observation], year: FiscalYear, rule: Rule) -> Judgment {
-    let mut context = Context {
-        series,
-        year,
-        steps: Vec::new(),
-        inputs: Vec::new(),
+    let mut context = Context { series, year, steps: Vec::new(), inputs: Vec::new() };
+    let this_year = series.iter().find(|observation| observation.fiscal_year == year);
+    let (judged_target, outcome) = match this_year.and_then(|observation| observation.year_target.as_ref()) {
+        Some(year_target) => {
+            context.steps.push(Step::YearTarget { rendered: year_target.render_ja() });
+            // A year's own target is a single-year threshold whatever the overall period.
+            let single = Target { period: Period::SingleYear, ..year_target.clone() };
+            let outcome = context.evaluate(&single, Rule::Threshold);
+            (year_target, outcome)
+        }
+        None => (target, context.evaluate(target, rule)),
     };
-    let this_year = series
-        .iter()
-        .find(|observation| observation.fiscal_year == year);
-    let (judged_target, outcome) =
-        match this_year.and_then(|observation| observation.year_target.as_ref()) {
-            Some(year_target) => {
-                context.steps.push(Step::YearTarget {
-                    rendered: year_target.render_ja(),
-                });
-                // A year's own target is a single-year threshold whatever the overall period.
-                let single = Target {
-                    period: Period::SingleYear,
-                    ..year_target.clone()
-                };
-                let outcome = context.evaluate(&single, Rule::Threshold);
-                (year_target, outcome)
-            }
-            None => (target, context.evaluate(target, rule)),
-        };
     let outcome = outcome.unwrap_or_else(Outcome::NotEvaluable);
     Judgment {
         fiscal_year: year,
@@ -742,26 +553,16 @@ fn outcome_of(holds: bool) -> Outcome {
 impl<'a> Context<'a> {
     fn observation(&self, year: FiscalYear) -> Option<&'a Observation> {
         let series: &'a [Observation] = self.series;
-        series
-            .iter()
-            .find(|observation| observation.fiscal_year == year)
+        series.iter().find(|observation| observation.fiscal_year == year)
     }
 
     /// The numeric value of `year`, recorded as an input.
     fn value(&mut self, year: FiscalYear) -> Result<Quantity, NotEvaluable> {
         let observation = self.observation(year).ok_or(NotEvaluable::NoActual)?;
-        if !self
-            .inputs
-            .iter()
-            .any(|(input_year, _)| *input_year == year)
-        {
-            self.inputs
-                .push((year, observation.actual.original.clone()));
+        if !self.inputs.iter().any(|(input_year, _)| *input_year == year) {
+            self.inputs.push((year, observation.actual.original.clone()));
         }
-        observation
-            .actual
-            .quantity()
-            .ok_or(NotEvaluable::ActualNotNumeric)
+        observation.actual.quantity().ok_or(NotEvaluable::ActualNotNumeric)
     }
 
     /// The latest numeric value before the year judged, if any.
@@ -769,9 +570,7 @@ impl<'a> Context<'a> {
         let previous = self
             .series
             .iter()
-            .filter(|observation| {
-                observation.fiscal_year < self.year && observation.actual.quantity().is_some()
-            })
+            .filter(|observation| observation.fiscal_year < self.year && observation.actual.quantity().is_some())
             .max_by_key(|observation| observation.fiscal_year)?;
         let year = previous.fiscal_year;
         self.value(year).ok().map(|value| (year, value))
@@ -782,9 +581,7 @@ impl<'a> Context<'a> {
         let earliest = self
             .series
             .iter()
-            .filter(|observation| {
-                observation.fiscal_year < self.year && observation.actual.quantity().is_some()
-            })
+            .filter(|observation| observation.fiscal_year < self.year && observation.actual.quantity().is_some())
             .min_by_key(|observation| observation.fiscal_year)?;
         let year = earliest.fiscal_year;
         self.value(year).ok().map(|value| (year, value))
@@ -792,37 +589,18 @@ impl<'a> Context<'a> {
 
     fn check_unit(&mut self, target_unit: &Unit, actual: &Quantity) -> Result<(), NotEvaluable> {
         if !target_unit.compatible_with(&actual.unit) {
-            return Err(NotEvaluable::UnitMismatch {
-                target: target_unit.clone(),
-                actual: actual.unit.clone(),
-            });
+            return Err(NotEvaluable::UnitMismatch { target: target_unit.clone(), actual: actual.unit.clone() });
         }
         if target_unit != &actual.unit {
-            let unit = if *target_unit == Unit::None {
-                actual.unit.clone()
-            } else {
-                target_unit.clone()
-            };
+            let unit = if *target_unit == Unit::None { actual.unit.clone() } else { target_unit.clone() };
             self.steps.push(Step::UnitAssumed { unit });
         }
         Ok(())
     }
 
-    fn compare(
-        &mut self,
-        actual: Number,
-        comparator: Comparator,
-        threshold: Number,
-        unit: &Unit,
-    ) -> bool {
+    fn compare(&mut self, actual: Number, comparator: Comparator, threshold: Number, unit: &Unit) -> bool {
         let holds = comparator.holds(actual, threshold);
-        self.steps.push(Step::Compare {
-            actual,
-            comparator,
-            threshold,
-            unit: unit.clone(),
-            holds,
-        });
+        self.steps.push(Step::Compare { actual, comparator, threshold, unit: unit.clone(), holds });
         holds
     }
 
@@ -830,22 +608,13 @@ impl<'a> Context<'a> {
         let [condition] = &target.conditions[..] else {
             // Still record the actual so the explanation shows what was given.
             let _ = self.value(self.year);
-            return Err(NotEvaluable::CompoundNeedsOneValuePerPart {
-                parts: target.conditions.len(),
-            });
+            return Err(NotEvaluable::CompoundNeedsOneValuePerPart { parts: target.conditions.len() });
         };
         match condition {
             Condition::Relative { change, .. } => self.evaluate_relative(*change),
-            Condition::Absolute {
-                comparator,
-                comparator_written,
-                value,
-                ..
-            } => {
+            Condition::Absolute { comparator, comparator_written, value, .. } => {
                 if !comparator_written {
-                    self.steps.push(Step::ComparatorInferred {
-                        comparator: *comparator,
-                    });
+                    self.steps.push(Step::ComparatorInferred { comparator: *comparator });
                 }
                 self.evaluate_absolute(target.period, *comparator, value, rule)
             }
@@ -872,45 +641,18 @@ impl<'a> Context<'a> {
             Change::Increase => (Comparator::MoreThan, previous.value),
             Change::Decrease => (Comparator::LessThan, previous.value),
             Change::IncreaseByPercent(p) => {
-                let factor = hundred
-                    .checked_add(p)
-                    .and_then(|f| f.checked_div(hundred))
-                    .ok_or_else(overflow)?;
-                (
-                    Comparator::AtLeast,
-                    previous.value.checked_mul(factor).ok_or_else(overflow)?,
-                )
+                let factor = hundred.checked_add(p).and_then(|f| f.checked_div(hundred)).ok_or_else(overflow)?;
+                (Comparator::AtLeast, previous.value.checked_mul(factor).ok_or_else(overflow)?)
             }
             Change::DecreaseByPercent(p) => {
-                let factor = hundred
-                    .checked_sub(p)
-                    .and_then(|f| f.checked_div(hundred))
-                    .ok_or_else(overflow)?;
-                (
-                    Comparator::AtMost,
-                    previous.value.checked_mul(factor).ok_or_else(overflow)?,
-                )
+                let factor = hundred.checked_sub(p).and_then(|f| f.checked_div(hundred)).ok_or_else(overflow)?;
+                (Comparator::AtMost, previous.value.checked_mul(factor).ok_or_else(overflow)?)
             }
-            Change::IncreaseByPoints(p) => (
-                Comparator::AtLeast,
-                previous.value.checked_add(p).ok_or_else(overflow)?,
-            ),
-            Change::DecreaseByPoints(p) => (
-                Comparator::AtMost,
-                previous.value.checked_sub(p).ok_or_else(overflow)?,
-            ),
+            Change::IncreaseByPoints(p) => (Comparator::AtLeast, previous.value.checked_add(p).ok_or_else(overflow)?),
+            Change::DecreaseByPoints(p) => (Comparator::AtMost, previous.value.checked_sub(p).ok_or_else(overflow)?),
         };
-        self.steps.push(Step::RelativeThreshold {
-            year: previous_year,
-            previous: previous.clone(),
-            threshold,
-        });
-        Ok(outcome_of(self.compare(
-            actual.value,
-            comparator,
-            threshold,
-            &actual.unit,
-        )))
+        self.steps.push(Step::RelativeThreshold { year: previous_year, previous: previous.clone(), threshold });
+        Ok(outcome_of(self.compare(actual.value, comparator, threshold, &actual.unit)))
     }
 
     fn evaluate_absolute(
@@ -925,48 +667,22 @@ impl<'a> Context<'a> {
         }
         let actual = self.value(self.year)?;
         self.check_unit(&target.unit, &actual)?;
-        let unit = if actual.unit == Unit::None {
-            target.unit.clone()
-        } else {
-            actual.unit.clone()
-        };
+        let unit = if actual.unit == Unit::None { target.unit.clone() } else { actual.unit.clone() };
         let deadline = match period {
             Period::ByDeadline(deadline) => deadline,
             Period::EveryYear { until: Some(until) } if self.year > until => {
                 self.steps.push(Step::AfterPeriod { until });
-                return Ok(outcome_of(self.compare(
-                    actual.value,
-                    comparator,
-                    target.value,
-                    &unit,
-                )));
+                return Ok(outcome_of(self.compare(actual.value, comparator, target.value, &unit)));
             }
-            _ => {
-                return Ok(outcome_of(self.compare(
-                    actual.value,
-                    comparator,
-                    target.value,
-                    &unit,
-                )))
-            }
+            _ => return Ok(outcome_of(self.compare(actual.value, comparator, target.value, &unit))),
         };
         if self.year >= deadline {
             self.steps.push(Step::FinalYear { deadline });
-            return Ok(outcome_of(self.compare(
-                actual.value,
-                comparator,
-                target.value,
-                &unit,
-            )));
+            return Ok(outcome_of(self.compare(actual.value, comparator, target.value, &unit)));
         }
         self.steps.push(Step::Intermediate { deadline });
         match rule {
-            Rule::Threshold => Ok(outcome_of(self.compare(
-                actual.value,
-                comparator,
-                target.value,
-                &unit,
-            ))),
+            Rule::Threshold => Ok(outcome_of(self.compare(actual.value, comparator, target.value, &unit))),
             Rule::MeetOrImprove => {
                 if self.compare(actual.value, comparator, target.value, &unit) {
                     self.steps.push(Step::MeetsFinalTarget);
@@ -982,11 +698,7 @@ impl<'a> Context<'a> {
                 } else {
                     actual.value < previous.value
                 };
-                self.steps.push(Step::ComparedWith {
-                    year: previous_year,
-                    previous,
-                    improved,
-                });
+                self.steps.push(Step::ComparedWith { year: previous_year, previous, improved });
                 Ok(outcome_of(improved))
             }
             Rule::GlidePath => {
@@ -995,48 +707,31 @@ impl<'a> Context<'a> {
                     return Ok(Outcome::Achieved);
                 };
                 self.check_unit(&target.unit, &baseline)?;
-                self.steps.push(Step::Baseline {
-                    year: baseline_year,
-                    value: baseline.clone(),
-                });
+                self.steps.push(Step::Baseline { year: baseline_year, value: baseline.clone() });
                 let total = baseline_year.years_until(deadline);
                 let elapsed = baseline_year.years_until(self.year);
-                let fraction = Number::ratio(i128::from(elapsed), i128::from(total))
-                    .ok_or(NotEvaluable::Overflow)?;
+                let fraction = Number::ratio(i128::from(elapsed), i128::from(total)).ok_or(NotEvaluable::Overflow)?;
                 let expected = target
                     .value
                     .checked_sub(baseline.value)
                     .and_then(|gap| gap.checked_mul(fraction))
                     .and_then(|step| step.checked_add(baseline.value))
                     .ok_or(NotEvaluable::Overflow)?;
-                self.steps.push(Step::GlideExpected {
-                    expected,
-                    unit: unit.clone(),
-                    elapsed,
-                    total,
-                });
-                Ok(outcome_of(self.compare(
-                    actual.value,
-                    comparator,
-                    expected,
-                    &unit,
-                )))
+                self.steps.push(Step::GlideExpected { expected, unit: unit.clone(), elapsed, total });
+                Ok(outcome_of(self.compare(actual.value, comparator, expected, &unit)))
             }
             Rule::ProgressRate => {
                 let start = match self.baseline_value() {
                     Some((baseline_year, baseline)) => {
-                        self.steps.push(Step::Baseline {
-                            year: baseline_year,
-                            value: baseline,
-                        });
+                        self.steps.push(Step::Baseline { year: baseline_year, value: baseline });
                         baseline_year.next().unwrap_or(self.year)
                     }
                     None => self.year,
                 };
                 let total = start.years_until(deadline) + 1;
                 let elapsed = start.years_until(self.year) + 1;
-                let elapsed_share = Number::ratio(i128::from(elapsed), i128::from(total))
-                    .ok_or(NotEvaluable::Overflow)?;
+                let elapsed_share =
+                    Number::ratio(i128::from(elapsed), i128::from(total)).ok_or(NotEvaluable::Overflow)?;
                 let rate = if comparator.higher_is_better() {
                     actual.value.checked_div(target.value)
                 } else if actual.value.is_zero() {
@@ -1046,12 +741,7 @@ impl<'a> Context<'a> {
                 };
                 let rate = rate.ok_or(NotEvaluable::Overflow)?;
                 let holds = rate >= elapsed_share;
-                self.steps.push(Step::Progress {
-                    rate,
-                    elapsed_share,
-                    elapsed,
-                    total,
-                });
+                self.steps.push(Step::Progress { rate, elapsed_share, elapsed, total });
                 Ok(outcome_of(holds))
             }
         }
@@ -1076,59 +766,33 @@ impl<'a> Context<'a> {
         loop {
             let value = match self.value(year) {
                 Ok(value) => value,
-                Err(NotEvaluable::NoActual) => {
-                    return Err(NotEvaluable::MissingYearInTotal { year })
-                }
+                Err(NotEvaluable::NoActual) => return Err(NotEvaluable::MissingYearInTotal { year }),
                 Err(other) => return Err(other),
             };
             self.check_unit(&target.unit, &value)?;
             if value.unit != Unit::None {
                 unit = value.unit.clone();
             }
-            total = total
-                .checked_add(value.value)
-                .ok_or(NotEvaluable::Overflow)?;
+            total = total.checked_add(value.value).ok_or(NotEvaluable::Overflow)?;
             if year >= through {
                 break;
             }
             year = year.next().ok_or(NotEvaluable::Overflow)?;
         }
-        self.steps.push(Step::RunningTotal {
-            from,
-            through,
-            total,
-        });
+        self.steps.push(Step::RunningTotal { from, through, total });
         if self.year >= to {
             self.steps.push(Step::FinalYear { deadline: to });
-            return Ok(outcome_of(self.compare(
-                total,
-                comparator,
-                target.value,
-                &unit,
-            )));
+            return Ok(outcome_of(self.compare(total, comparator, target.value, &unit)));
         }
         self.steps.push(Step::Intermediate { deadline: to });
         if rule == Rule::Threshold {
-            return Ok(outcome_of(self.compare(
-                total,
-                comparator,
-                target.value,
-                &unit,
-            )));
+            return Ok(outcome_of(self.compare(total, comparator, target.value, &unit)));
         }
-        let share = Number::ratio(
-            i128::from(from.years_until(self.year) + 1),
-            i128::from(from.years_until(to) + 1),
-        )
-        .ok_or(NotEvaluable::Overflow)?;
-        let threshold = target
-            .value
-            .checked_mul(share)
+        let share = Number::ratio(i128::from(from.years_until(self.year) + 1), i128::from(from.years_until(to) + 1))
             .ok_or(NotEvaluable::Overflow)?;
+        let threshold = target.value.checked_mul(share).ok_or(NotEvaluable::Overflow)?;
         self.steps.push(Step::ProRata { share, threshold });
-        Ok(outcome_of(
-            self.compare(total, comparator, threshold, &unit),
-        ))
+        Ok(outcome_of(self.compare(total, comparator, threshold, &unit)))
     }
 }
 
@@ -1144,13 +808,7 @@ mod tests {
     }
 
     fn target(text: &str) -> Target {
-        parse_target(
-            text,
-            ParseContext {
-                era: Some(Era::Reiwa),
-            },
-        )
-        .unwrap()
+        parse_target(text, ParseContext { era: Some(Era::Reiwa) }).unwrap()
     }
 
     fn series(values: &[(i32, &str)]) -> Vec<Observation> {
@@ -1165,13 +823,7 @@ mod tests {
     }
 
     /// `check(target, series, year, rule, expected mark)`: one line per case.
-    fn check(
-        target_text: &str,
-        values: &[(i32, &str)],
-        year: i32,
-        rule: Rule,
-        expected: Option<Mark>,
-    ) {
+    fn check(target_text: &str, values: &[(i32, &str)], year: i32, rule: Rule, expected: Option<Mark>) {
         let judgment = judge(&target(target_text), &series(values), fy(year), rule);
         assert_eq!(
             judgment.mark(),
@@ -1195,117 +847,33 @@ mod tests {
             check("0件", &[(2024, "1件")], 2024, rule, B);
             check("15%未満", &[(2024, "15%")], 2024, rule, B);
             // Improvement alone does not help an every-year target.
-            check(
-                "令和10年度末まで毎年度20％以下とする",
-                &[(2023, "23.7%"), (2024, "21.8%")],
-                2024,
-                rule,
-                B,
-            );
-            check(
-                "令和10年度末まで毎年度１件以上",
-                &[(2024, "3件")],
-                2024,
-                rule,
-                A,
-            );
+            check("令和10年度末まで毎年度20％以下とする", &[(2023, "23.7%"), (2024, "21.8%")], 2024, rule, B);
+            check("令和10年度末まで毎年度１件以上", &[(2024, "3件")], 2024, rule, A);
             check("☆☆以上", &[(2024, "☆☆")], 2024, rule, A);
             check("☆☆以上", &[(2024, "☆")], 2024, rule, B);
-            check(
-                "3.0（平均的なレベル）以上",
-                &[(2024, "3.7点")],
-                2024,
-                rule,
-                A,
-            );
+            check("3.0（平均的なレベル）以上", &[(2024, "3.7点")], 2024, rule, A);
         }
     }
 
     #[test]
     fn deadline_targets_in_intermediate_years() {
         let t = "令和10年度末までに55％以上とする";
-        check(
-            t,
-            &[(2023, "27.8%"), (2024, "43.9%")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            t,
-            &[(2023, "43.9%"), (2024, "43.9%")],
-            2024,
-            Rule::MeetOrImprove,
-            B,
-        );
-        check(
-            t,
-            &[(2023, "45%"), (2024, "43.9%")],
-            2024,
-            Rule::MeetOrImprove,
-            B,
-        );
+        check(t, &[(2023, "27.8%"), (2024, "43.9%")], 2024, Rule::MeetOrImprove, A);
+        check(t, &[(2023, "43.9%"), (2024, "43.9%")], 2024, Rule::MeetOrImprove, B);
+        check(t, &[(2023, "45%"), (2024, "43.9%")], 2024, Rule::MeetOrImprove, B);
         check(t, &[(2024, "43.9%")], 2024, Rule::MeetOrImprove, A);
-        check(
-            t,
-            &[(2023, "60%"), (2024, "56%")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            t,
-            &[(2023, "27.8%"), (2024, "43.9%")],
-            2024,
-            Rule::Threshold,
-            B,
-        );
+        check(t, &[(2023, "60%"), (2024, "56%")], 2024, Rule::MeetOrImprove, A);
+        check(t, &[(2023, "27.8%"), (2024, "43.9%")], 2024, Rule::Threshold, B);
         // Glide path from 27.8 (FY2023) to 55 (FY2028): FY2024 expects 33.24.
-        check(
-            t,
-            &[(2023, "27.8%"), (2024, "33.24%")],
-            2024,
-            Rule::GlidePath,
-            A,
-        );
-        check(
-            t,
-            &[(2023, "27.8%"), (2024, "33.23%")],
-            2024,
-            Rule::GlidePath,
-            B,
-        );
+        check(t, &[(2023, "27.8%"), (2024, "33.24%")], 2024, Rule::GlidePath, A);
+        check(t, &[(2023, "27.8%"), (2024, "33.23%")], 2024, Rule::GlidePath, B);
         check(t, &[(2024, "30%")], 2024, Rule::GlidePath, A);
         // Progress rate: 11/55 = 20 % against 1/5 elapsed.
-        check(
-            t,
-            &[(2023, "5%"), (2024, "11%")],
-            2024,
-            Rule::ProgressRate,
-            A,
-        );
-        check(
-            t,
-            &[(2023, "5%"), (2024, "10.9%")],
-            2024,
-            Rule::ProgressRate,
-            B,
-        );
+        check(t, &[(2023, "5%"), (2024, "11%")], 2024, Rule::ProgressRate, A);
+        check(t, &[(2023, "5%"), (2024, "10.9%")], 2024, Rule::ProgressRate, B);
         // Lower is better.
-        check(
-            "令和10年度末までに10%以下",
-            &[(2023, "30%"), (2024, "25%")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            "令和10年度末までに10%以下",
-            &[(2023, "30%"), (2024, "31%")],
-            2024,
-            Rule::MeetOrImprove,
-            B,
-        );
+        check("令和10年度末までに10%以下", &[(2023, "30%"), (2024, "25%")], 2024, Rule::MeetOrImprove, A);
+        check("令和10年度末までに10%以下", &[(2023, "30%"), (2024, "31%")], 2024, Rule::MeetOrImprove, B);
         // The deadline year and after: the final target alone.
         for rule in Rule::ALL {
             check(t, &[(2027, "40%"), (2028, "54.9%")], 2028, rule, B);
@@ -1316,181 +884,52 @@ mod tests {
 
     #[test]
     fn relative_targets() {
-        check(
-            "前年度比5%増",
-            &[(2023, "40%"), (2024, "42%")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            "前年度比5%増",
-            &[(2023, "40%"), (2024, "41.9%")],
-            2024,
-            Rule::MeetOrImprove,
-            B,
-        );
-        check(
-            "前年度比5ポイント増",
-            &[(2023, "40%"), (2024, "45%")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            "前年度比5ポイント増",
-            &[(2023, "40%"), (2024, "44%")],
-            2024,
-            Rule::MeetOrImprove,
-            B,
-        );
-        check(
-            "対前年比増",
-            &[(2023, "100円"), (2024, "100円")],
-            2024,
-            Rule::MeetOrImprove,
-            B,
-        );
-        check(
-            "対前年比増",
-            &[(2023, "100円"), (2024, "101円")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            "前年度実績以上の収納率を確保",
-            &[(2023, "90%"), (2024, "90%")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            "前年度比10%減",
-            &[(2023, "100件"), (2024, "90件")],
-            2024,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            "前年度比10%減",
-            &[(2023, "100件"), (2024, "91件")],
-            2024,
-            Rule::MeetOrImprove,
-            B,
-        );
-        let judgment = judge(
-            &target("前年度比5%増"),
-            &series(&[(2024, "42%")]),
-            fy(2024),
-            Rule::MeetOrImprove,
-        );
-        assert_eq!(
-            judgment.outcome,
-            Outcome::NotEvaluable(NotEvaluable::NoPreviousActual)
-        );
+        check("前年度比5%増", &[(2023, "40%"), (2024, "42%")], 2024, Rule::MeetOrImprove, A);
+        check("前年度比5%増", &[(2023, "40%"), (2024, "41.9%")], 2024, Rule::MeetOrImprove, B);
+        check("前年度比5ポイント増", &[(2023, "40%"), (2024, "45%")], 2024, Rule::MeetOrImprove, A);
+        check("前年度比5ポイント増", &[(2023, "40%"), (2024, "44%")], 2024, Rule::MeetOrImprove, B);
+        check("対前年比増", &[(2023, "100円"), (2024, "100円")], 2024, Rule::MeetOrImprove, B);
+        check("対前年比増", &[(2023, "100円"), (2024, "101円")], 2024, Rule::MeetOrImprove, A);
+        check("前年度実績以上の収納率を確保", &[(2023, "90%"), (2024, "90%")], 2024, Rule::MeetOrImprove, A);
+        check("前年度比10%減", &[(2023, "100件"), (2024, "90件")], 2024, Rule::MeetOrImprove, A);
+        check("前年度比10%減", &[(2023, "100件"), (2024, "91件")], 2024, Rule::MeetOrImprove, B);
+        let judgment = judge(&target("前年度比5%増"), &series(&[(2024, "42%")]), fy(2024), Rule::MeetOrImprove);
+        assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::NoPreviousActual));
     }
 
     #[test]
     fn cumulative_targets() {
         let t = "10,000世帯以上(R3~R5作成合計目標)";
-        let values = [
-            (2021, "3,000世帯"),
-            (2022, "3,500世帯"),
-            (2023, "3,400世帯"),
-        ];
+        let values = [(2021, "3,000世帯"), (2022, "3,500世帯"), (2023, "3,400世帯")];
         check(t, &values, 2023, Rule::MeetOrImprove, B);
-        check(
-            t,
-            &[
-                (2021, "3,000世帯"),
-                (2022, "3,500世帯"),
-                (2023, "3,500世帯"),
-            ],
-            2023,
-            Rule::MeetOrImprove,
-            A,
-        );
+        check(t, &[(2021, "3,000世帯"), (2022, "3,500世帯"), (2023, "3,500世帯")], 2023, Rule::MeetOrImprove, A);
         // Intermediate: pro rata 2/3 of 10,000 = 6,666.67.
         check(t, &values[..2], 2022, Rule::MeetOrImprove, B);
-        check(
-            t,
-            &[(2021, "3,000世帯"), (2022, "3,667世帯")],
-            2022,
-            Rule::MeetOrImprove,
-            A,
-        );
-        check(
-            t,
-            &[(2021, "3,000世帯"), (2022, "3,667世帯")],
-            2022,
-            Rule::Threshold,
-            B,
-        );
-        let judgment = judge(
-            &target(t),
-            &series(&[(2021, "3,000世帯"), (2023, "3,500世帯")]),
-            fy(2023),
-            Rule::MeetOrImprove,
-        );
-        assert_eq!(
-            judgment.outcome,
-            Outcome::NotEvaluable(NotEvaluable::MissingYearInTotal { year: fy(2022) })
-        );
-        let judgment = judge(
-            &target(t),
-            &series(&[(2020, "3,000世帯")]),
-            fy(2020),
-            Rule::MeetOrImprove,
-        );
-        assert_eq!(
-            judgment.outcome,
-            Outcome::NotEvaluable(NotEvaluable::BeforePeriod { from: fy(2021) })
-        );
+        check(t, &[(2021, "3,000世帯"), (2022, "3,667世帯")], 2022, Rule::MeetOrImprove, A);
+        check(t, &[(2021, "3,000世帯"), (2022, "3,667世帯")], 2022, Rule::Threshold, B);
+        let judgment =
+            judge(&target(t), &series(&[(2021, "3,000世帯"), (2023, "3,500世帯")]), fy(2023), Rule::MeetOrImprove);
+        assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::MissingYearInTotal { year: fy(2022) }));
+        let judgment = judge(&target(t), &series(&[(2020, "3,000世帯")]), fy(2020), Rule::MeetOrImprove);
+        assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::BeforePeriod { from: fy(2021) }));
     }
 
     #[test]
     fn not_evaluable_cases_say_why() {
         let judgment = judge(&target("48%以上"), &[], fy(2024), Rule::MeetOrImprove);
-        assert_eq!(
-            judgment.outcome,
-            Outcome::NotEvaluable(NotEvaluable::NoActual)
-        );
-        let judgment = judge(
-            &target("48%以上"),
-            &series(&[(2024, "－")]),
-            fy(2024),
-            Rule::MeetOrImprove,
-        );
-        assert_eq!(
-            judgment.outcome,
-            Outcome::NotEvaluable(NotEvaluable::ActualNotNumeric)
-        );
-        let judgment = judge(
-            &target("48%以上"),
-            &series(&[(2024, "3件")]),
-            fy(2024),
-            Rule::MeetOrImprove,
-        );
-        assert!(matches!(
-            judgment.outcome,
-            Outcome::NotEvaluable(NotEvaluable::UnitMismatch { .. })
-        ));
+        assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::NoActual));
+        let judgment = judge(&target("48%以上"), &series(&[(2024, "－")]), fy(2024), Rule::MeetOrImprove);
+        assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::ActualNotNumeric));
+        let judgment = judge(&target("48%以上"), &series(&[(2024, "3件")]), fy(2024), Rule::MeetOrImprove);
+        assert!(matches!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::UnitMismatch { .. })));
         let judgment = judge(
             &target("受験率100% かつ 理解度全員95点以上"),
             &series(&[(2024, "100%")]),
             fy(2024),
             Rule::MeetOrImprove,
         );
-        assert_eq!(
-            judgment.outcome,
-            Outcome::NotEvaluable(NotEvaluable::CompoundNeedsOneValuePerPart { parts: 2 })
-        );
-        assert!(judgment
-            .explanation(Lang::Ja)
-            .last()
-            .unwrap()
-            .contains("判定不能"));
+        assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::CompoundNeedsOneValuePerPart { parts: 2 }));
+        assert!(judgment.explanation(Lang::Ja).last().unwrap().contains("判定不能"));
     }
 
     #[test]
@@ -1538,29 +977,15 @@ mod tests {
 
     #[test]
     fn mark_check_flags_differences() {
-        let judgment = judge(
-            &target("48%以上"),
-            &series(&[(2024, "50%")]),
-            fy(2024),
-            Rule::MeetOrImprove,
-        );
-        assert_eq!(
-            check_mark(Some(Mark::Achieved), &judgment),
-            MarkCheck::Agrees(Mark::Achieved)
-        );
+        let judgment = judge(&target("48%以上"), &series(&[(2024, "50%")]), fy(2024), Rule::MeetOrImprove);
+        assert_eq!(check_mark(Some(Mark::Achieved), &judgment), MarkCheck::Agrees(Mark::Achieved));
         assert_eq!(
             check_mark(Some(Mark::NotAchieved), &judgment),
-            MarkCheck::Differs {
-                published: Mark::NotAchieved,
-                computed: Mark::Achieved
-            }
+            MarkCheck::Differs { published: Mark::NotAchieved, computed: Mark::Achieved }
         );
         assert_eq!(
             check_mark(None, &judgment),
-            MarkCheck::NotComparable {
-                published: None,
-                computed: Some(Mark::Achieved)
-            }
+            MarkCheck::NotComparable { published: None, computed: Some(Mark::Achieved) }
         );
     }
 

@@ -17,15 +17,12 @@ pub mod target;
 pub mod text;
 
 pub use era::{parse_fiscal_year, Era, FiscalYear, FiscalYearError};
-pub use judgment::{
-    check_mark, judge, Judgment, Mark, MarkCheck, NotEvaluable, Observation, Outcome, Rule, Step,
-};
+pub use judgment::{check_mark, judge, Judgment, Mark, MarkCheck, NotEvaluable, Observation, Outcome, Rule, Step};
 pub use model::*;
 pub use money::{parse_money, Money, MoneyError};
 pub use number::Number;
 pub use quantity::{parse_measure, Measure, Quantity, Reading, Unit};
 pub use target::{
-    parse_target, Change, Comparator, Condition, ParseContext, Period, Target, TargetChange,
-    TargetError,
+    parse_target, Change, Comparator, Condition, ParseContext, Period, Target, TargetChange, TargetError,
 };
 pub use text::Lang;

@@ -34,16 +34,8 @@ pub struct Organization {
 impl Organization {
     /// An organization named 「…区」 is a ward, anything else a bureau.
     pub fn new(name: &str, city: Option<&str>) -> Organization {
-        let kind = if name.ends_with('区') {
-            OrganizationKind::Ward
-        } else {
-            OrganizationKind::Bureau
-        };
-        Organization {
-            name: name.to_string(),
-            kind,
-            city: city.map(str::to_string),
-        }
+        let kind = if name.ends_with('区') { OrganizationKind::Ward } else { OrganizationKind::Bureau };
+        Organization { name: name.to_string(), kind, city: city.map(str::to_string) }
     }
 }
 
@@ -65,14 +57,8 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
-        Stage::FirstDraft,
-        Stage::Draft,
-        Stage::Final,
-        Stage::Revision,
-        Stage::MidYearReview,
-        Stage::YearEnd,
-    ];
+    pub const ALL: [Stage; 6] =
+        [Stage::FirstDraft, Stage::Draft, Stage::Final, Stage::Revision, Stage::MidYearReview, Stage::YearEnd];
 
     /// The stable code used in URLs, JSON and the command line.
     pub fn code(self) -> &'static str {
@@ -109,13 +95,8 @@ impl Stage {
 
     /// Reads the Japanese label as a title suffix writes it (「(素案)」 → first draft).
     pub fn from_label_ja(label: &str) -> Option<Stage> {
-        let label = label
-            .trim()
-            .trim_start_matches(['(', '（'])
-            .trim_end_matches([')', '）']);
-        Stage::ALL
-            .into_iter()
-            .find(|stage| stage.label(Lang::Ja) == label)
+        let label = label.trim().trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
+        Stage::ALL.into_iter().find(|stage| stage.label(Lang::Ja) == label)
     }
 }
 
@@ -147,10 +128,7 @@ impl IssueId {
     pub fn parse(text: &str) -> Option<IssueId> {
         let normalized = crate::text::compact(text);
         let (major, minor) = match normalized.split_once('-') {
-            Some((major, minor)) => (
-                major,
-                Some(minor.trim_start_matches('(').trim_end_matches(')')),
-            ),
+            Some((major, minor)) => (major, Some(minor.trim_start_matches('(').trim_end_matches(')'))),
             None => (normalized.as_str(), None),
         };
         let major = major.parse().ok()?;
@@ -276,9 +254,7 @@ impl Indicator {
     }
 
     pub fn result(&self, fiscal_year: FiscalYear) -> Option<&YearResult> {
-        self.results
-            .iter()
-            .find(|result| result.fiscal_year == fiscal_year)
+        self.results.iter().find(|result| result.fiscal_year == fiscal_year)
     }
 
     /// The series for judgment: every year with an actual, plus the printed previous-year actual for
@@ -295,13 +271,8 @@ impl Indicator {
                 })
             })
             .collect();
-        if let (Some(previous), Some(previous_year)) =
-            (&self.previous_actual, fiscal_year.previous())
-        {
-            if !series
-                .iter()
-                .any(|observation| observation.fiscal_year == previous_year)
-            {
+        if let (Some(previous), Some(previous_year)) = (&self.previous_actual, fiscal_year.previous()) {
+            if !series.iter().any(|observation| observation.fiscal_year == previous_year) {
                 series.push(crate::judgment::Observation {
                     fiscal_year: previous_year,
                     actual: previous.clone(),
@@ -484,32 +455,12 @@ impl Policy {
     pub fn indicators(&self) -> Vec<(Option<IssueId>, &Indicator)> {
         let mut all = Vec::new();
         for issue in &self.issues {
-            all.extend(
-                issue
-                    .indicators
-                    .iter()
-                    .map(|indicator| (Some(issue.id), indicator)),
-            );
+            all.extend(issue.indicators.iter().map(|indicator| (Some(issue.id), indicator)));
             for strategy in &issue.detailed_strategies {
-                all.extend(
-                    strategy
-                        .outcome_indicators
-                        .iter()
-                        .map(|indicator| (Some(issue.id), indicator)),
-                );
-                all.extend(
-                    strategy
-                        .single_year_targets
-                        .iter()
-                        .map(|indicator| (Some(issue.id), indicator)),
-                );
+                all.extend(strategy.outcome_indicators.iter().map(|indicator| (Some(issue.id), indicator)));
+                all.extend(strategy.single_year_targets.iter().map(|indicator| (Some(issue.id), indicator)));
                 for initiative in &strategy.initiatives {
-                    all.extend(
-                        initiative
-                            .process_indicators
-                            .iter()
-                            .map(|indicator| (Some(issue.id), indicator)),
-                    );
+                    all.extend(initiative.process_indicators.iter().map(|indicator| (Some(issue.id), indicator)));
                 }
             }
         }
@@ -549,13 +500,7 @@ mod tests {
 
     #[test]
     fn organizations() {
-        assert_eq!(
-            Organization::new("住吉区", Some("大阪市")).kind,
-            OrganizationKind::Ward
-        );
-        assert_eq!(
-            Organization::new("市民局", Some("大阪市")).kind,
-            OrganizationKind::Bureau
-        );
+        assert_eq!(Organization::new("住吉区", Some("大阪市")).kind, OrganizationKind::Ward);
+        assert_eq!(Organization::new("市民局", Some("大阪市")).kind, OrganizationKind::Bureau);
     }
 }

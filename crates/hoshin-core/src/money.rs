@@ -18,17 +18,11 @@ pub struct Money {
 
 impl Money {
     pub fn from_yen(yen: i64) -> Money {
-        Money {
-            yen: Some(yen),
-            original: format_yen(yen),
-        }
+        Money { yen: Some(yen), original: format_yen(yen) }
     }
 
     pub fn none(original: &str) -> Money {
-        Money {
-            yen: None,
-            original: original.to_string(),
-        }
+        Money { yen: None, original: original.to_string() }
     }
 }
 
@@ -57,10 +51,7 @@ pub fn parse_money(text: &str) -> Result<Money, MoneyError> {
     if original.is_empty() {
         return Err(MoneyError::Empty);
     }
-    let body: Vec<char> = normalize(original)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let body: Vec<char> = normalize(original).chars().filter(|c| !c.is_whitespace()).collect();
     let unrecognized = || MoneyError::Unrecognized(original.to_string());
     let is_dash = |c: &char| matches!(c, '-' | '—' | '―' | '‐' | 'ー' | '－' | '–');
     let Some((&'円', amount)) = body.split_last() else {
@@ -76,14 +67,9 @@ pub fn parse_money(text: &str) -> Result<Money, MoneyError> {
         return Ok(Money::none(original));
     }
     let value = parse_japanese_number(amount).ok_or_else(unrecognized)?;
-    let yen = value
-        .to_integer()
-        .ok_or_else(|| MoneyError::Fractional(original.to_string()))?;
+    let yen = value.to_integer().ok_or_else(|| MoneyError::Fractional(original.to_string()))?;
     let yen = i64::try_from(yen).map_err(|_| MoneyError::TooLarge(original.to_string()))?;
-    Ok(Money {
-        yen: Some(yen),
-        original: original.to_string(),
-    })
+    Ok(Money { yen: Some(yen), original: original.to_string() })
 }
 
 /// Reads a number written with Japanese multipliers: groups before 億 (10^8) and 万 (10^4), each group a sum
@@ -104,20 +90,13 @@ pub(crate) fn parse_japanese_number(chars: &[char]) -> Option<Number> {
             }
             let start = i;
             while i < chars.len()
-                && (chars[i].is_ascii_digit()
-                    || chars[i] == '.'
-                    || chars[i] == ','
-                    || kanji_digit(chars[i]).is_some())
+                && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == ',' || kanji_digit(chars[i]).is_some())
             {
                 i += 1;
             }
             let digits: String = chars[start..i]
                 .iter()
-                .map(|&d| {
-                    kanji_digit(d)
-                        .and_then(|v| char::from_digit(v, 10))
-                        .unwrap_or(d)
-                })
+                .map(|&d| kanji_digit(d).and_then(|v| char::from_digit(v, 10)).unwrap_or(d))
                 .collect();
             pending = Some(Number::parse_decimal(&digits)?);
             any_digit = true;
@@ -244,19 +223,10 @@ mod tests {
     fn rejects_with_reasons() {
         assert_eq!(parse_money("  "), Err(MoneyError::Empty));
         for bad in ["77百万", "円", "abc円", "1,2,3.4.5円", "百万千円x", "3人"] {
-            assert!(
-                matches!(parse_money(bad), Err(MoneyError::Unrecognized(_))),
-                "{bad}"
-            );
+            assert!(matches!(parse_money(bad), Err(MoneyError::Unrecognized(_))), "{bad}");
         }
-        assert!(matches!(
-            parse_money("0.5円"),
-            Err(MoneyError::Fractional(_))
-        ));
-        assert!(matches!(
-            parse_money("99999999999億円"),
-            Err(MoneyError::TooLarge(_))
-        ));
+        assert!(matches!(parse_money("0.5円"), Err(MoneyError::Fractional(_))));
+        assert!(matches!(parse_money("99999999999億円"), Err(MoneyError::TooLarge(_))));
     }
 
     #[test]

@@ -30,18 +30,9 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 }
 
 impl Number {
-    pub const ZERO: Number = Number {
-        numerator: 0,
-        denominator: 1,
-    };
-    pub const ONE: Number = Number {
-        numerator: 1,
-        denominator: 1,
-    };
-    pub const HUNDRED: Number = Number {
-        numerator: 100,
-        denominator: 1,
-    };
+    pub const ZERO: Number = Number { numerator: 0, denominator: 1 };
+    pub const ONE: Number = Number { numerator: 1, denominator: 1 };
+    pub const HUNDRED: Number = Number { numerator: 100, denominator: 1 };
 
     /// The fraction `numerator / denominator`, or `None` when the denominator is zero.
     pub fn ratio(numerator: i128, denominator: i128) -> Option<Number> {
@@ -50,17 +41,11 @@ impl Number {
         }
         let g = gcd(numerator, denominator).max(1);
         let sign = if denominator < 0 { -1 } else { 1 };
-        Some(Number {
-            numerator: sign * numerator / g,
-            denominator: sign * denominator / g,
-        })
+        Some(Number { numerator: sign * numerator / g, denominator: sign * denominator / g })
     }
 
     pub fn from_integer(value: i64) -> Number {
-        Number {
-            numerator: i128::from(value),
-            denominator: 1,
-        }
+        Number { numerator: i128::from(value), denominator: 1 }
     }
 
     /// Reads ASCII digits with an optional decimal point and optional thousands commas: `12,000`, `43.9`, `.5`.
@@ -131,10 +116,7 @@ impl Number {
     }
 
     pub fn checked_sub(self, other: Number) -> Option<Number> {
-        self.checked_add(Number {
-            numerator: other.numerator.checked_neg()?,
-            ..other
-        })
+        self.checked_add(Number { numerator: other.numerator.checked_neg()?, ..other })
     }
 
     pub fn checked_mul(self, other: Number) -> Option<Number> {
@@ -151,21 +133,12 @@ impl Number {
         if other.numerator == 0 {
             return None;
         }
-        self.checked_mul(
-            Number {
-                numerator: other.denominator,
-                denominator: other.numerator,
-            }
-            .normalized(),
-        )
+        self.checked_mul(Number { numerator: other.denominator, denominator: other.numerator }.normalized())
     }
 
     fn normalized(self) -> Number {
         if self.denominator < 0 {
-            Number {
-                numerator: -self.numerator,
-                denominator: -self.denominator,
-            }
+            Number { numerator: -self.numerator, denominator: -self.denominator }
         } else {
             self
         }
@@ -194,10 +167,7 @@ impl Number {
         if fraction_digits == 0 {
             format!("{sign}{whole}")
         } else {
-            format!(
-                "{sign}{whole}.{fraction:0width$}",
-                width = fraction_digits as usize
-            )
+            format!("{sign}{whole}.{fraction:0width$}", width = fraction_digits as usize)
         }
     }
 
@@ -212,15 +182,9 @@ impl Ord for Number {
     fn cmp(&self, other: &Self) -> Ordering {
         // Denominators are positive; widen through i128 checked products, falling back to floats only for
         // values far beyond anything a document holds.
-        match (
-            self.numerator.checked_mul(other.denominator),
-            other.numerator.checked_mul(self.denominator),
-        ) {
+        match (self.numerator.checked_mul(other.denominator), other.numerator.checked_mul(self.denominator)) {
             (Some(a), Some(b)) => a.cmp(&b),
-            _ => self
-                .to_f64()
-                .partial_cmp(&other.to_f64())
-                .unwrap_or(Ordering::Equal),
+            _ => self.to_f64().partial_cmp(&other.to_f64()).unwrap_or(Ordering::Equal),
         }
     }
 }
@@ -252,31 +216,12 @@ mod tests {
 
     #[test]
     fn parses_decimals() {
-        let cases = [
-            ("43.9", (439, 10)),
-            ("12,000", (12000, 1)),
-            ("0", (0, 1)),
-            (".5", (1, 2)),
-            ("3.0", (3, 1)),
-        ];
+        let cases = [("43.9", (439, 10)), ("12,000", (12000, 1)), ("0", (0, 1)), (".5", (1, 2)), ("3.0", (3, 1))];
         for (text, (numerator, denominator)) in cases {
             let value = n(text);
-            assert_eq!(
-                (value.numerator(), value.denominator()),
-                (numerator, denominator),
-                "{text}"
-            );
+            assert_eq!((value.numerator(), value.denominator()), (numerator, denominator), "{text}");
         }
-        for bad in [
-            "",
-            ".",
-            "1.2.3",
-            "1,",
-            ",1",
-            "1e5",
-            "-1",
-            "1234567890123456789",
-        ] {
+        for bad in ["", ".", "1.2.3", "1,", ",1", "1e5", "-1", "1234567890123456789"] {
             assert_eq!(Number::parse_decimal(bad), None, "{bad}");
         }
     }
@@ -287,10 +232,7 @@ mod tests {
         let threshold = n("40").checked_mul(n("1.05")).unwrap();
         assert_eq!(threshold, n("42"));
         assert_eq!(n("0.1").checked_add(n("0.2")).unwrap(), n("0.3"));
-        assert_eq!(
-            n("1").checked_div(n("3")).unwrap().format_rounded(2),
-            "0.33"
-        );
+        assert_eq!(n("1").checked_div(n("3")).unwrap().format_rounded(2), "0.33");
         assert_eq!(n("1").checked_div(Number::ZERO), None);
     }
 

@@ -60,10 +60,7 @@ impl Quantity {
     }
 
     pub fn percent(value: Number) -> Quantity {
-        Quantity {
-            value,
-            unit: Unit::Percent,
-        }
+        Quantity { value, unit: Unit::Percent }
     }
 }
 
@@ -80,9 +77,31 @@ impl fmt::Display for Quantity {
                 }
                 _ => write!(f, "☆{}", self.value),
             },
-            _ => write!(f, "{}{}", self.value, self.unit.symbol()),
+            _ => write!(f, "{}{}", group_thousands(&self.value.to_string()), self.unit.symbol()),
         }
     }
+}
+
+/// 「12000」 → 「12,000」: documents write counts with thousands separators.
+pub(crate) fn group_thousands(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |rest| ("-", rest));
+    let (integer, fraction) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    if integer.len() <= 3 {
+        return number.to_string();
+    }
+    let mut out = String::with_capacity(number.len() + integer.len() / 3);
+    out.push_str(sign);
+    for (i, c) in integer.chars().enumerate() {
+        if i > 0 && (integer.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// An activity level that is not a number: 「常時」 (always), 「随時」 (as needed), 「通年」 (all year), 「適宜」.
@@ -149,9 +168,7 @@ impl Measure {
     pub fn quantity(&self) -> Option<Quantity> {
         match &self.reading {
             Reading::Value(quantity) => Some(quantity.clone()),
-            Reading::Frequency { count, .. } => {
-                Some(Quantity::new(*count, Unit::Counter("回".into())))
-            }
+            Reading::Frequency { count, .. } => Some(Quantity::new(*count, Unit::Counter("回".into()))),
             Reading::Continuous(_) | Reading::NoValue => None,
         }
     }
@@ -214,19 +231,7 @@ const COUNTERS: &[&str] = &[
 ];
 
 /// Words that end an unknown counter: comparators and the clauses that follow a value in a target.
-const UNIT_STOPS: &[&str] = &[
-    "以上",
-    "以下",
-    "未満",
-    "超",
-    "を",
-    "程度",
-    "とする",
-    "かつ",
-    "増",
-    "減",
-    "の",
-];
+const UNIT_STOPS: &[&str] = &["以上", "以下", "未満", "超", "を", "程度", "とする", "かつ", "増", "減", "の"];
 
 fn is_dash(c: char) -> bool {
     matches!(c, '-' | '—' | '―' | '‐' | '－' | '–' | 'ー')
@@ -238,16 +243,9 @@ pub fn parse_measure(text: &str) -> Result<Measure, QuantityError> {
     if original.is_empty() {
         return Err(QuantityError::Empty);
     }
-    let normalized: String = normalize(original)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let normalized: String = normalize(original).chars().filter(|c| !c.is_whitespace()).collect();
     let unrecognized = || QuantityError::Unrecognized(original.to_string());
-    let make = |reading, detail: Option<String>| Measure {
-        reading,
-        detail,
-        original: original.to_string(),
-    };
+    let make = |reading, detail: Option<String>| Measure { reading, detail, original: original.to_string() };
     if normalized.chars().all(is_dash) {
         return Ok(make(Reading::NoValue, None));
     }
@@ -267,10 +265,7 @@ pub fn parse_measure(text: &str) -> Result<Measure, QuantityError> {
         return Ok(make(Reading::Continuous(level), paren_detail));
     }
     if let Some(stars) = parse_stars(body) {
-        return Ok(make(
-            Reading::Value(Quantity::new(Number::from_integer(stars), Unit::Star)),
-            paren_detail,
-        ));
+        return Ok(make(Reading::Value(Quantity::new(Number::from_integer(stars), Unit::Star)), paren_detail));
     }
     let chars: Vec<char> = body.chars().collect();
     let scanned = scan_quantity(&chars).ok_or_else(unrecognized)?;
@@ -303,10 +298,8 @@ pub(crate) fn parse_stars(text: &str) -> Option<i64> {
         return i64::try_from(text.chars().count()).ok();
     }
     let digits = text.strip_prefix('星')?.strip_suffix('つ')?;
-    let value = digits
-        .parse::<i64>()
-        .ok()
-        .or_else(|| crate::text::kanji_digit(digits.chars().next()?).map(i64::from))?;
+    let value =
+        digits.parse::<i64>().ok().or_else(|| crate::text::kanji_digit(digits.chars().next()?).map(i64::from))?;
     Some(value)
 }
 
@@ -320,12 +313,8 @@ pub(crate) struct ScannedQuantity {
 /// Text after the unit is left for the caller.
 pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
     let mut pos = 0;
-    let starts_with = |pos: usize, prefix: &str| {
-        prefix
-            .chars()
-            .enumerate()
-            .all(|(i, c)| chars.get(pos + i) == Some(&c))
-    };
+    let starts_with =
+        |pos: usize, prefix: &str| prefix.chars().enumerate().all(|(i, c)| chars.get(pos + i) == Some(&c));
     // Frequency prefixes.
     let mut per = None;
     let mut each = false;
@@ -338,11 +327,7 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         ("週", Per::Week),
         ("日", Per::Day),
     ] {
-        if starts_with(0, prefix)
-            && chars
-                .get(prefix.chars().count())
-                .is_some_and(|c| c.is_ascii_digit())
-        {
+        if starts_with(0, prefix) && chars.get(prefix.chars().count()).is_some_and(|c| c.is_ascii_digit()) {
             per = Some(period);
             pos = prefix.chars().count();
             break;
@@ -374,10 +359,7 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         pos += 1;
     }
     let digits_start = pos;
-    while chars
-        .get(pos)
-        .is_some_and(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
-    {
+    while chars.get(pos).is_some_and(|c| c.is_ascii_digit() || *c == '.' || *c == ',') {
         pos += 1;
     }
     // A trailing comma or point belongs to the sentence, not the number.
@@ -404,39 +386,29 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
             pos += 2;
         }
         return Some(ScannedQuantity {
-            reading: Reading::Frequency {
-                count: value,
-                per,
-                each,
-                approximate,
-            },
+            reading: Reading::Frequency { count: value, per, each, approximate },
             len: pos,
         });
     }
     if per.is_some() || each {
         return None;
     }
-    let unit = COUNTERS
-        .iter()
-        .find(|word| starts_with(pos, word))
-        .map(|word| {
-            pos += word.chars().count();
-            match *word {
-                "%" => Unit::Percent,
-                "ポイント" => Unit::PercentagePoint,
-                "円" => Unit::Yen,
-                "点" => Unit::Point,
-                other => Unit::Counter(other.to_string()),
-            }
-        });
+    let unit = COUNTERS.iter().find(|word| starts_with(pos, word)).map(|word| {
+        pos += word.chars().count();
+        match *word {
+            "%" => Unit::Percent,
+            "ポイント" => Unit::PercentagePoint,
+            "円" => Unit::Yen,
+            "点" => Unit::Point,
+            other => Unit::Counter(other.to_string()),
+        }
+    });
     let unit = match unit {
         Some(unit) => unit,
         None => {
             // An unknown counter: take the run of characters up to a digit, bracket or separator.
             let start = pos;
-            while chars
-                .get(pos)
-                .is_some_and(|c| !c.is_ascii_digit() && !"()（）:：、,・。 ".contains(*c))
+            while chars.get(pos).is_some_and(|c| !c.is_ascii_digit() && !"()（）:：、,・。 ".contains(*c))
                 && pos - start < 6
                 && !UNIT_STOPS.iter().any(|stop| starts_with(pos, stop))
             {
@@ -449,10 +421,7 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
             }
         }
     };
-    Some(ScannedQuantity {
-        reading: Reading::Value(Quantity::new(value, unit)),
-        len: pos,
-    })
+    Some(ScannedQuantity { reading: Reading::Value(Quantity::new(value, unit)), len: pos })
 }
 
 #[cfg(test)]
@@ -460,10 +429,7 @@ mod tests {
     use super::*;
 
     fn value(text: &str) -> (String, Unit) {
-        match parse_measure(text)
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
-            .reading
-        {
+        match parse_measure(text).unwrap_or_else(|e| panic!("{text}: {e}")).reading {
             Reading::Value(quantity) => (quantity.value.to_string(), quantity.unit),
             other => panic!("{text}: {other:?}"),
         }
@@ -513,39 +479,16 @@ mod tests {
         let two = Number::from_integer(2);
         assert_eq!(
             reading("年2回"),
-            Reading::Frequency {
-                count: two,
-                per: Some(Per::Year),
-                each: false,
-                approximate: false
-            }
+            Reading::Frequency { count: two, per: Some(Per::Year), each: false, approximate: false }
         );
-        assert_eq!(
-            reading("各2回程度"),
-            Reading::Frequency {
-                count: two,
-                per: None,
-                each: true,
-                approximate: true
-            }
-        );
+        assert_eq!(reading("各2回程度"), Reading::Frequency { count: two, per: None, each: true, approximate: true });
         assert_eq!(
             reading("2ヶ月に1回"),
-            Reading::Frequency {
-                count: Number::ONE,
-                per: Some(Per::Months(2)),
-                each: false,
-                approximate: false
-            }
+            Reading::Frequency { count: Number::ONE, per: Some(Per::Months(2)), each: false, approximate: false }
         );
         assert_eq!(
             reading("月1回"),
-            Reading::Frequency {
-                count: Number::ONE,
-                per: Some(Per::Month),
-                each: false,
-                approximate: false
-            }
+            Reading::Frequency { count: Number::ONE, per: Some(Per::Month), each: false, approximate: false }
         );
         assert_eq!(reading("常時"), Reading::Continuous(Continuous::Always));
         assert_eq!(reading("随時"), Reading::Continuous(Continuous::AsNeeded));
@@ -563,26 +506,17 @@ mod tests {
     fn rejects_with_reasons() {
         assert_eq!(parse_measure(" "), Err(QuantityError::Empty));
         for bad in ["高い", "年回", "(注)", "%"] {
-            assert!(
-                matches!(parse_measure(bad), Err(QuantityError::Unrecognized(_))),
-                "{bad}"
-            );
+            assert!(matches!(parse_measure(bad), Err(QuantityError::Unrecognized(_))), "{bad}");
         }
     }
 
     #[test]
     fn display() {
-        assert_eq!(
-            Quantity::percent(Number::parse_decimal("43.9").unwrap()).to_string(),
-            "43.9%"
-        );
-        assert_eq!(
-            Quantity::new(Number::from_integer(2), Unit::Star).to_string(),
-            "☆☆"
-        );
-        assert_eq!(
-            Quantity::new(Number::from_integer(12), counter("地域")).to_string(),
-            "12地域"
-        );
+        assert_eq!(Quantity::percent(Number::parse_decimal("43.9").unwrap()).to_string(), "43.9%");
+        assert_eq!(Quantity::new(Number::from_integer(2), Unit::Star).to_string(), "☆☆");
+        assert_eq!(Quantity::new(Number::from_integer(12), counter("地域")).to_string(), "12地域");
+        assert_eq!(Quantity::new(Number::from_integer(12000), counter("世帯")).to_string(), "12,000世帯");
+        assert_eq!(Quantity::new(Number::parse_decimal("1234567.5").unwrap(), Unit::Yen).to_string(), "1,234,567.5円");
+        assert_eq!(Quantity::new(Number::from_integer(-1500), Unit::None).to_string(), "-1,500");
     }
 }

@@ -111,13 +111,7 @@ pub enum Change {
 
 impl Change {
     pub fn higher_is_better(self) -> bool {
-        matches!(
-            self,
-            Change::NoWorse
-                | Change::Increase
-                | Change::IncreaseByPercent(_)
-                | Change::IncreaseByPoints(_)
-        )
+        matches!(self, Change::NoWorse | Change::Increase | Change::IncreaseByPercent(_) | Change::IncreaseByPoints(_))
     }
 }
 
@@ -161,9 +155,7 @@ impl Condition {
 
     pub fn label(&self) -> Option<&str> {
         match self {
-            Condition::Absolute { label, .. } | Condition::Relative { label, .. } => {
-                label.as_deref()
-            }
+            Condition::Absolute { label, .. } | Condition::Relative { label, .. } => label.as_deref(),
         }
     }
 }
@@ -214,9 +206,7 @@ pub struct ParseContext {
 impl ParseContext {
     /// The context of a document of `fiscal_year`: era-less years are read in that year's era.
     pub fn for_year(fiscal_year: FiscalYear) -> ParseContext {
-        ParseContext {
-            era: Era::of(fiscal_year),
-        }
+        ParseContext { era: Era::of(fiscal_year) }
     }
 }
 
@@ -228,10 +218,7 @@ pub enum TargetError {
     #[error("「{0}」: no target found — expected a value with 以上/以下 (55%以上), a deadline (令和10年度末までに…), 毎年度…, or 前年度比…")]
     Unreadable(String),
     #[error("「{text}」: {source}")]
-    Year {
-        text: String,
-        source: FiscalYearError,
-    },
+    Year { text: String, source: FiscalYearError },
     #[error("「{0}」: the parts of a compound target name different periods")]
     ConflictingPeriods(String),
 }
@@ -256,10 +243,7 @@ const TAIL_PHRASES: &[&str] = &[
 /// Parses a target, or a whole indicator sentence ending in one.
 pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetError> {
     let original = text.trim();
-    let normalized: String = normalize(original)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let normalized: String = normalize(original).chars().filter(|c| !c.is_whitespace()).collect();
     let mut chars: Vec<char> = normalized.chars().collect();
     while matches!(chars.last(), Some('。' | '.' | '、' | ',')) {
         chars.pop();
@@ -270,11 +254,9 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
     let unreadable = || TargetError::Unreadable(original.to_string());
 
     let mut change_label = None;
-    for (word, change) in [
-        ("目標値UP", TargetChange::Raised),
-        ("目標値修正", TargetChange::Reset),
-        ("新規指標", TargetChange::New),
-    ] {
+    for (word, change) in
+        [("目標値UP", TargetChange::Raised), ("目標値修正", TargetChange::Reset), ("新規指標", TargetChange::New)]
+    {
         if ends_with(&chars, word) {
             chars.truncate(chars.len() - word.chars().count());
             change_label = Some(change);
@@ -322,14 +304,9 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
             };
             subject = joined;
         } else {
-            let label = if prefix.is_empty() {
-                trailing
-            } else {
-                Some(prefix)
-            };
+            let label = if prefix.is_empty() { trailing } else { Some(prefix) };
             match &mut condition {
-                Condition::Absolute { label: slot, .. }
-                | Condition::Relative { label: slot, .. } => *slot = label,
+                Condition::Absolute { label: slot, .. } | Condition::Relative { label: slot, .. } => *slot = label,
             }
         }
         conditions.push(condition);
@@ -340,8 +317,7 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
             let (head, label) = split_compound_label(&text);
             subject = head;
             match &mut conditions[0] {
-                Condition::Absolute { label: slot, .. }
-                | Condition::Relative { label: slot, .. } => *slot = label,
+                Condition::Absolute { label: slot, .. } | Condition::Relative { label: slot, .. } => *slot = label,
             }
         }
     }
@@ -357,14 +333,7 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
             }
         }
     }
-    Ok(Target {
-        original: original.to_string(),
-        subject,
-        period,
-        conditions,
-        each,
-        change_label,
-    })
+    Ok(Target { original: original.to_string(), subject, period, conditions, each, change_label })
 }
 
 fn ends_with(chars: &[char], suffix: &str) -> bool {
@@ -403,12 +372,7 @@ fn split_on<'a>(chars: &'a [char], separator: &str) -> Vec<&'a [char]> {
 
 fn clean_subject(chars: &[char]) -> String {
     let mut end = chars.len();
-    while end > 0
-        && matches!(
-            chars[end - 1],
-            'を' | 'が' | 'は' | ':' | '、' | ',' | 'の' | 'で' | '・'
-        )
-    {
+    while end > 0 && matches!(chars[end - 1], 'を' | 'が' | 'は' | ':' | '、' | ',' | 'の' | 'で' | '・') {
         end -= 1;
     }
     chars[..end].iter().collect()
@@ -419,12 +383,8 @@ fn split_compound_label(text: &str) -> (Option<String>, Option<String>) {
     match text.rfind([':', '、']) {
         Some(index) => {
             let head = text[..index].to_string();
-            let label =
-                text[index + text[index..].chars().next().map_or(1, char::len_utf8)..].to_string();
-            (
-                Some(head).filter(|s| !s.is_empty()),
-                Some(label).filter(|s| !s.is_empty()),
-            )
+            let label = text[index + text[index..].chars().next().map_or(1, char::len_utf8)..].to_string();
+            (Some(head).filter(|s| !s.is_empty()), Some(label).filter(|s| !s.is_empty()))
         }
         None => (None, Some(text.to_string())),
     }
@@ -439,11 +399,7 @@ struct Core {
 }
 
 /// Finds the earliest position from which the rest of `chars` reads as a target core.
-fn find_core(
-    chars: &[char],
-    context: ParseContext,
-    original: &str,
-) -> Result<Option<(usize, Core)>, TargetError> {
+fn find_core(chars: &[char], context: ParseContext, original: &str) -> Result<Option<(usize, Core)>, TargetError> {
     for start in 0..chars.len() {
         if !is_candidate_start(chars, start) {
             continue;
@@ -451,12 +407,7 @@ fn find_core(
         match parse_core(&chars[start..], context) {
             Ok(Some(core)) => return Ok(Some((start, core))),
             Ok(None) => {}
-            Err(source) => {
-                return Err(TargetError::Year {
-                    text: original.to_string(),
-                    source,
-                })
-            }
+            Err(source) => return Err(TargetError::Year { text: original.to_string(), source }),
         }
     }
     Ok(None)
@@ -469,18 +420,17 @@ fn is_candidate_start(chars: &[char], start: usize) -> bool {
     match c {
         '0'..='9' => {
             // Not inside a number, and not the year of an era name that an earlier start already covers.
-            let after_era = start >= 2
-                && (starts_with_at(chars, start - 2, "令和")
-                    || starts_with_at(chars, start - 2, "平成"));
+            let after_era =
+                start >= 2 && (starts_with_at(chars, start - 2, "令和") || starts_with_at(chars, start - 2, "平成"));
             let after_abbreviation = matches!(previous, Some('R' | 'H' | 'r' | 'h'));
             !after_number && !after_era && !after_abbreviation
         }
         'R' | 'H' => {
-            !previous.is_some_and(|p| p.is_ascii_alphabetic())
-                && chars.get(start + 1).is_some_and(char::is_ascii_digit)
+            !previous.is_some_and(|p| p.is_ascii_alphabetic()) && chars.get(start + 1).is_some_and(char::is_ascii_digit)
         }
-        '令' | '平' | '毎' | '各' | '前' | '対' | '全' | '☆' | '★' | '(' | '年' | '月' | '週'
-        | '星' => !after_number,
+        '令' | '平' | '毎' | '各' | '前' | '対' | '全' | '☆' | '★' | '(' | '年' | '月' | '週' | '星' => {
+            !after_number
+        }
         _ => false,
     }
 }
@@ -494,16 +444,11 @@ fn parse_core(chars: &[char], context: ParseContext) -> Result<Option<Core>, Fis
         pos = 3;
     } else if let Some(year) = scan_year(chars, context.era)? {
         let after = year.len;
-        if starts_with_at(chars, after, "まで毎年度") || starts_with_at(chars, after, "まで各年度")
-        {
-            period = Some(Period::EveryYear {
-                until: Some(year.year),
-            });
+        if starts_with_at(chars, after, "まで毎年度") || starts_with_at(chars, after, "まで各年度") {
+            period = Some(Period::EveryYear { until: Some(year.year) });
             pos = after + 5;
         } else if starts_with_at(chars, after, "までの毎年度") {
-            period = Some(Period::EveryYear {
-                until: Some(year.year),
-            });
+            period = Some(Period::EveryYear { until: Some(year.year) });
             pos = after + 6;
         } else if starts_with_at(chars, after, "までに") {
             period = Some(Period::ByDeadline(year.year));
@@ -524,10 +469,7 @@ fn parse_core(chars: &[char], context: ParseContext) -> Result<Option<Core>, Fis
             else {
                 return Ok(None);
             };
-            period = Some(Period::Cumulative {
-                from: year.year,
-                to: to.year,
-            });
+            period = Some(Period::Cumulative { from: year.year, to: to.year });
             pos = rest + marker_len;
             if chars.get(pos) == Some(&'で') {
                 pos += 1;
@@ -561,11 +503,7 @@ fn parse_core(chars: &[char], context: ParseContext) -> Result<Option<Core>, Fis
     if pos != chars.len() {
         return Ok(None);
     }
-    Ok(Some(Core {
-        condition,
-        period,
-        trailing_subject,
-    }))
+    Ok(Some(Core { condition, period, trailing_subject }))
 }
 
 /// Reads one condition at the start of `chars`: the condition, the characters used, and a period named in a
@@ -575,11 +513,7 @@ fn parse_condition(
     context: ParseContext,
 ) -> Result<Option<(Condition, usize, Option<Period>)>, FiscalYearError> {
     if let Some((change, year_end_basis, used)) = parse_relative(chars) {
-        let condition = Condition::Relative {
-            label: None,
-            change,
-            year_end_basis,
-        };
+        let condition = Condition::Relative { label: None, change, year_end_basis };
         return Ok(Some((condition, used, None)));
     }
     let mut pos = 0;
@@ -589,8 +523,7 @@ fn parse_condition(
     }
     let mut note = None;
     let mut period = None;
-    let (value, per, scale_max) = if let Some((value, scale_max, used)) = parse_scale(&chars[pos..])
-    {
+    let (value, per, scale_max) = if let Some((value, scale_max, used)) = parse_scale(&chars[pos..]) {
         pos += used;
         (value, None, Some(scale_max))
     } else if let Some((value, used)) = parse_star_run(&chars[pos..]) {
@@ -603,12 +536,9 @@ fn parse_condition(
         pos += scanned.len;
         match scanned.reading {
             Reading::Value(quantity) => (quantity, None, None),
-            Reading::Frequency {
-                count,
-                per,
-                each: false,
-                approximate: false,
-            } => (Quantity::new(count, Unit::Counter("回".into())), per, None),
+            Reading::Frequency { count, per, each: false, approximate: false } => {
+                (Quantity::new(count, Unit::Counter("回".into())), per, None)
+            }
             _ => return Ok(None),
         }
     };
@@ -632,21 +562,9 @@ fn parse_condition(
         break;
     }
     let comparator_written = comparator.is_some();
-    let comparator = comparator.unwrap_or(if value.value.is_zero() {
-        Comparator::AtMost
-    } else {
-        Comparator::AtLeast
-    });
-    let condition = Condition::Absolute {
-        label: None,
-        comparator,
-        comparator_written,
-        value,
-        all,
-        per,
-        scale_max,
-        note,
-    };
+    let comparator = comparator.unwrap_or(if value.value.is_zero() { Comparator::AtMost } else { Comparator::AtLeast });
+    let condition =
+        Condition::Absolute { label: None, comparator, comparator_written, value, all, per, scale_max, note };
     Ok(Some((condition, pos, period)))
 }
 
@@ -676,10 +594,7 @@ fn parenthesised(chars: &[char]) -> Option<(Vec<char>, usize)> {
 }
 
 /// 「R3~R5作成合計目標」 → the cumulative range FY2021–2023.
-fn cumulative_range(
-    chars: &[char],
-    context: ParseContext,
-) -> Result<Option<Period>, FiscalYearError> {
+fn cumulative_range(chars: &[char], context: ParseContext) -> Result<Option<Period>, FiscalYearError> {
     let text: String = chars.iter().collect();
     if !(text.contains("合計") || text.contains("累計") || text.contains("累積")) {
         return Ok(None);
@@ -690,21 +605,14 @@ fn cumulative_range(
     if !matches!(chars.get(from.len), Some('~' | '-' | 'か')) {
         return Ok(None);
     }
-    let skip = if starts_with_at(chars, from.len, "から") {
-        2
-    } else {
-        1
-    };
+    let skip = if starts_with_at(chars, from.len, "から") { 2 } else { 1 };
     let Some(to) = scan_year(&chars[from.len + skip..], context.era)? else {
         return Ok(None);
     };
     if to.year < from.year {
         return Ok(None);
     }
-    Ok(Some(Period::Cumulative {
-        from: from.year,
-        to: to.year,
-    }))
+    Ok(Some(Period::Cumulative { from: from.year, to: to.year }))
 }
 
 /// 「5点満点中3点」, optionally in parentheses → (3点, max 5, characters used).
@@ -713,27 +621,17 @@ fn parse_scale(chars: &[char]) -> Option<(Quantity, Number, usize)> {
         Some((inner, used)) => (inner, used, true),
         None => (chars.to_vec(), 0, false),
     };
-    let digits_end = inner
-        .iter()
-        .take_while(|c| c.is_ascii_digit() || **c == '.')
-        .count();
+    let digits_end = inner.iter().take_while(|c| c.is_ascii_digit() || **c == '.').count();
     if digits_end == 0 || !starts_with_at(&inner, digits_end, "点満点中") {
         return None;
     }
     let max = Number::parse_decimal(&inner[..digits_end].iter().collect::<String>())?;
     let value_start = digits_end + 4;
-    let value_len = inner[value_start..]
-        .iter()
-        .take_while(|c| c.is_ascii_digit() || **c == '.')
-        .count();
+    let value_len = inner[value_start..].iter().take_while(|c| c.is_ascii_digit() || **c == '.').count();
     if value_len == 0 || inner.get(value_start + value_len) != Some(&'点') {
         return None;
     }
-    let value = Number::parse_decimal(
-        &inner[value_start..value_start + value_len]
-            .iter()
-            .collect::<String>(),
-    )?;
+    let value = Number::parse_decimal(&inner[value_start..value_start + value_len].iter().collect::<String>())?;
     let end = value_start + value_len + 1;
     let used = if in_paren {
         if end != inner.len() {
@@ -747,14 +645,10 @@ fn parse_scale(chars: &[char]) -> Option<(Quantity, Number, usize)> {
 }
 
 fn parse_star_run(chars: &[char]) -> Option<(Quantity, usize)> {
-    let run = chars
-        .iter()
-        .take_while(|c| **c == '☆' || **c == '★')
-        .count();
+    let run = chars.iter().take_while(|c| **c == '☆' || **c == '★').count();
     if run > 0 {
         let text: String = chars[..run].iter().collect();
-        return parse_stars(&text)
-            .map(|n| (Quantity::new(Number::from_integer(n), Unit::Star), run));
+        return parse_stars(&text).map(|n| (Quantity::new(Number::from_integer(n), Unit::Star), run));
     }
     if chars.first() == Some(&'星') && chars.get(2) == Some(&'つ') {
         let text: String = chars[..3].iter().collect();
@@ -774,24 +668,16 @@ fn parse_relative(chars: &[char]) -> Option<(Change, bool, usize)> {
         ("対前年比", false),
         ("前年比", false),
     ];
-    const LEVELS: &[(&str, bool)] = &[
-        ("前年度末実績", true),
-        ("前年度末", true),
-        ("前年度実績", false),
-        ("前年度", false),
-        ("前年実績", false),
-    ];
+    const LEVELS: &[(&str, bool)] =
+        &[("前年度末実績", true), ("前年度末", true), ("前年度実績", false), ("前年度", false), ("前年実績", false)];
     for (base, year_end_basis) in BASES {
         if !starts_with_at(chars, 0, base) {
             continue;
         }
         let mut pos = base.chars().count();
-        for (word, change) in [
-            ("増加", Change::Increase),
-            ("増", Change::Increase),
-            ("減少", Change::Decrease),
-            ("減", Change::Decrease),
-        ] {
+        for (word, change) in
+            [("増加", Change::Increase), ("増", Change::Increase), ("減少", Change::Decrease), ("減", Change::Decrease)]
+        {
             if starts_with_at(chars, pos, word) {
                 return Some((change, *year_end_basis, pos + word.chars().count()));
             }
@@ -804,13 +690,8 @@ fn parse_relative(chars: &[char]) -> Option<(Change, bool, usize)> {
         if starts_with_at(chars, pos, "以上") {
             pos += 2;
         }
-        let increase = if starts_with_at(chars, pos, "増加") || starts_with_at(chars, pos, "アップ")
-        {
-            pos += if starts_with_at(chars, pos, "増加") {
-                2
-            } else {
-                3
-            };
+        let increase = if starts_with_at(chars, pos, "増加") || starts_with_at(chars, pos, "アップ") {
+            pos += if starts_with_at(chars, pos, "増加") { 2 } else { 3 };
             true
         } else if starts_with_at(chars, pos, "増") {
             pos += 1;
@@ -856,9 +737,7 @@ impl Target {
     /// Whether the target is met by higher values (all conditions agree on a direction in real documents;
     /// the first decides otherwise).
     pub fn higher_is_better(&self) -> bool {
-        self.conditions
-            .first()
-            .is_none_or(Condition::higher_is_better)
+        self.conditions.first().is_none_or(Condition::higher_is_better)
     }
 
     /// The last fiscal year the target speaks of, if it names one.
@@ -896,11 +775,7 @@ impl Target {
             render_condition_ja(condition, &mut out);
         }
         if let Period::Cumulative { from, to } = self.period {
-            out.push_str(&format!(
-                "({}~{}合計)",
-                from.short_label(),
-                to.short_label()
-            ));
+            out.push_str(&format!("({}~{}合計)", from.short_label(), to.short_label()));
         }
         out
     }
@@ -921,19 +796,13 @@ impl Target {
         let mut out = parts.join(" and ");
         match self.period {
             Period::SingleYear => {}
-            Period::ByDeadline(year) => {
-                out.push_str(&format!(" by the end of FY{}", year.start_year()))
-            }
+            Period::ByDeadline(year) => out.push_str(&format!(" by the end of FY{}", year.start_year())),
             Period::EveryYear { until: Some(year) } => {
                 out.push_str(&format!(" every year until FY{}", year.start_year()))
             }
             Period::EveryYear { until: None } => out.push_str(" every year"),
             Period::Cumulative { from, to } => {
-                out.push_str(&format!(
-                    " in total over FY{}–FY{}",
-                    from.start_year(),
-                    to.start_year()
-                ));
+                out.push_str(&format!(" in total over FY{}–FY{}", from.start_year(), to.start_year()));
             }
         }
         out
@@ -952,25 +821,18 @@ impl Target {
             .conditions
             .iter()
             .map(|condition| match condition {
-                Condition::Absolute {
-                    comparator,
-                    comparator_written,
-                    value,
-                    all,
-                    per,
-                    scale_max,
-                    label,
-                    ..
-                } => Condition::Absolute {
-                    label: label.clone(),
-                    comparator: *comparator,
-                    comparator_written: *comparator_written,
-                    value: value.clone(),
-                    all: *all,
-                    per: *per,
-                    scale_max: *scale_max,
-                    note: None,
-                },
+                Condition::Absolute { comparator, comparator_written, value, all, per, scale_max, label, .. } => {
+                    Condition::Absolute {
+                        label: label.clone(),
+                        comparator: *comparator,
+                        comparator_written: *comparator_written,
+                        value: value.clone(),
+                        all: *all,
+                        per: *per,
+                        scale_max: *scale_max,
+                        note: None,
+                    }
+                }
                 relative @ Condition::Relative { .. } => relative.clone(),
             })
             .collect();
@@ -980,16 +842,7 @@ impl Target {
 
 fn render_condition_ja(condition: &Condition, out: &mut String) {
     match condition {
-        Condition::Absolute {
-            comparator,
-            comparator_written,
-            value,
-            all,
-            per,
-            scale_max,
-            note,
-            ..
-        } => {
+        Condition::Absolute { comparator, comparator_written, value, all, per, scale_max, note, .. } => {
             if *all {
                 out.push('全');
             }
@@ -1007,16 +860,8 @@ fn render_condition_ja(condition: &Condition, out: &mut String) {
                 out.push_str(comparator.word_ja());
             }
         }
-        Condition::Relative {
-            change,
-            year_end_basis,
-            ..
-        } => {
-            let base = if *year_end_basis {
-                "前年度末"
-            } else {
-                "前年度"
-            };
+        Condition::Relative { change, year_end_basis, .. } => {
+            let base = if *year_end_basis { "前年度末" } else { "前年度" };
             match change {
                 Change::NoWorse => out.push_str(&format!("{base}実績以上")),
                 Change::NoHigher => out.push_str(&format!("{base}実績以下")),
@@ -1043,15 +888,7 @@ fn per_ja(per: Per) -> &'static str {
 
 fn render_condition_en(condition: &Condition) -> String {
     match condition {
-        Condition::Absolute {
-            comparator,
-            comparator_written,
-            value,
-            all,
-            per,
-            scale_max,
-            ..
-        } => {
+        Condition::Absolute { comparator, comparator_written, value, all, per, scale_max, .. } => {
             let mut text = String::from(comparator.phrase_en());
             text.push(' ');
             if *all {
@@ -1075,16 +912,8 @@ fn render_condition_en(condition: &Condition) -> String {
             }
             text
         }
-        Condition::Relative {
-            change,
-            year_end_basis,
-            ..
-        } => {
-            let base = if *year_end_basis {
-                "the previous year-end value"
-            } else {
-                "the previous year's value"
-            };
+        Condition::Relative { change, year_end_basis, .. } => {
+            let base = if *year_end_basis { "the previous year-end value" } else { "the previous year's value" };
             match change {
                 Change::NoWorse => format!("at least {base}"),
                 Change::NoHigher => format!("at most {base}"),
@@ -1114,9 +943,7 @@ mod tests {
     }
 
     fn reiwa() -> ParseContext {
-        ParseContext {
-            era: Some(Era::Reiwa),
-        }
+        ParseContext { era: Some(Era::Reiwa) }
     }
 
     fn parse(text: &str) -> Target {
@@ -1131,64 +958,33 @@ mod tests {
             ("…の割合：48%以上", Period::SingleYear, "48%以上"),
             ("20％以下", Period::SingleYear, "20%以下"),
             ("3団体以上", Period::SingleYear, "3団体以上"),
-            ("12,000世帯以上", Period::SingleYear, "12000世帯以上"),
+            ("12,000世帯以上", Period::SingleYear, "12,000世帯以上"),
             ("5件", Period::SingleYear, "5件"),
             ("0件", Period::SingleYear, "0件"),
-            (
-                "令和10年度末までに55％以上とする",
-                Period::ByDeadline(fy(2028)),
-                "令和10年度末までに55%以上",
-            ),
+            ("令和10年度末までに55％以上とする", Period::ByDeadline(fy(2028)), "令和10年度末までに55%以上"),
             (
                 "令和10年度末まで毎年度20％以下とする",
-                Period::EveryYear {
-                    until: Some(fy(2028)),
-                },
+                Period::EveryYear { until: Some(fy(2028)) },
                 "令和10年度末まで毎年度20%以下",
             ),
             (
                 "令和10年度末まで毎年度１件以上",
-                Period::EveryYear {
-                    until: Some(fy(2028)),
-                },
+                Period::EveryYear { until: Some(fy(2028)) },
                 "令和10年度末まで毎年度1件以上",
             ),
-            (
-                "令和10年度末までに全12地域とする",
-                Period::ByDeadline(fy(2028)),
-                "令和10年度末までに全12地域",
-            ),
-            (
-                "平成31年度までに85%以上",
-                Period::ByDeadline(fy(2019)),
-                "令和元年度末までに85%以上",
-            ),
-            (
-                "2021年度までに90%以上",
-                Period::ByDeadline(fy(2021)),
-                "令和3年度末までに90%以上",
-            ),
-            (
-                "6年度までに70%以上",
-                Period::ByDeadline(fy(2024)),
-                "令和6年度末までに70%以上",
-            ),
+            ("令和10年度末までに全12地域とする", Period::ByDeadline(fy(2028)), "令和10年度末までに全12地域"),
+            ("平成31年度までに85%以上", Period::ByDeadline(fy(2019)), "令和元年度末までに85%以上"),
+            ("2021年度までに90%以上", Period::ByDeadline(fy(2021)), "令和3年度末までに90%以上"),
+            ("6年度までに70%以上", Period::ByDeadline(fy(2024)), "令和6年度末までに70%以上"),
             (
                 "10,000世帯以上(R3~R5作成合計目標)",
-                Period::Cumulative {
-                    from: fy(2021),
-                    to: fy(2023),
-                },
-                "10000世帯以上(R3~R5合計)",
+                Period::Cumulative { from: fy(2021), to: fy(2023) },
+                "10,000世帯以上(R3~R5合計)",
             ),
             ("前年度比5%増", Period::SingleYear, "前年度比5%増"),
             ("前年度末比20%増", Period::SingleYear, "前年度末比20%増"),
             ("対前年比増", Period::SingleYear, "前年度比増"),
-            (
-                "前年度実績以上の収納率を確保",
-                Period::SingleYear,
-                "前年度実績以上",
-            ),
+            ("前年度実績以上の収納率を確保", Period::SingleYear, "前年度実績以上"),
             (
                 "3.0（民間の窓口サービスの平均的なレベル）以上",
                 Period::SingleYear,
@@ -1196,30 +992,15 @@ mod tests {
             ),
             ("5点満点中3点以上", Period::SingleYear, "5点満点中3点以上"),
             ("☆☆以上", Period::SingleYear, "☆☆以上"),
-            (
-                "受験率100% かつ 理解度全員95点以上",
-                Period::SingleYear,
-                "受験率100% かつ 理解度全員95点以上",
-            ),
+            ("受験率100% かつ 理解度全員95点以上", Period::SingleYear, "受験率100% かつ 理解度全員95点以上"),
             ("年1回以上", Period::SingleYear, "年1回以上"),
-            (
-                "毎年度80%以上",
-                Period::EveryYear { until: None },
-                "毎年度80%以上",
-            ),
+            ("毎年度80%以上", Period::EveryYear { until: None }, "毎年度80%以上"),
             (
                 "R3~R5合計10,000世帯以上",
-                Period::Cumulative {
-                    from: fy(2021),
-                    to: fy(2023),
-                },
-                "10000世帯以上(R3~R5合計)",
+                Period::Cumulative { from: fy(2021), to: fy(2023) },
+                "10,000世帯以上(R3~R5合計)",
             ),
-            (
-                "前年度比5ポイント増",
-                Period::SingleYear,
-                "前年度比5ポイント増",
-            ),
+            ("前年度比5ポイント増", Period::SingleYear, "前年度比5ポイント増"),
             ("前年度比10%減", Period::SingleYear, "前年度比10%減"),
             ("15%未満", Period::SingleYear, "15%未満"),
         ];
@@ -1235,23 +1016,16 @@ mod tests {
     #[test]
     fn comparators_and_inference() {
         let single = |text: &str| match &parse(text).conditions[..] {
-            [Condition::Absolute {
-                comparator,
-                comparator_written,
-                value,
-                ..
-            }] => (*comparator, *comparator_written, value.clone()),
+            [Condition::Absolute { comparator, comparator_written, value, .. }] => {
+                (*comparator, *comparator_written, value.clone())
+            }
             other => panic!("{text}: {other:?}"),
         };
         assert_eq!(single("48%以上").0, Comparator::AtLeast);
         assert_eq!(single("20%以下").0, Comparator::AtMost);
         assert_eq!(
             single("5件"),
-            (
-                Comparator::AtLeast,
-                false,
-                Quantity::new(Number::from_integer(5), Unit::Counter("件".into()))
-            )
+            (Comparator::AtLeast, false, Quantity::new(Number::from_integer(5), Unit::Counter("件".into())))
         );
         assert_eq!(single("0件").0, Comparator::AtMost);
         assert!(!single("0件").1);
@@ -1267,7 +1041,10 @@ mod tests {
         let target = parse("①区民意識調査で「住んでいる地域において、様々な地域活動に気軽に参加できると感じる」と回答する割合を令和10年度末までに55％以上とする。");
         assert_eq!(target.period, Period::ByDeadline(fy(2028)));
         assert_eq!(target.render_ja(), "令和10年度末までに55%以上");
-        assert_eq!(target.subject.as_deref(), Some("①区民意識調査で「住んでいる地域において、様々な地域活動に気軽に参加できると感じる」と回答する割合"));
+        assert_eq!(
+            target.subject.as_deref(),
+            Some("①区民意識調査で「住んでいる地域において、様々な地域活動に気軽に参加できると感じる」と回答する割合")
+        );
 
         let target = parse("③大学・NPO・企業・個人等との継続した連携や協働を３件以上行っている地域を令和10年度末までに全12地域とする。");
         assert_eq!(target.render_ja(), "令和10年度末までに全12地域");
@@ -1276,22 +1053,20 @@ mod tests {
             Some("③大学・NPO・企業・個人等との継続した連携や協働を3件以上行っている地域")
         );
 
-        let target = parse("区役所を過去1年間に利用した区民のうち、案内サービスや窓口、電話などの対応が良いと感じた区民の割合85%以上");
+        let target = parse(
+            "区役所を過去1年間に利用した区民のうち、案内サービスや窓口、電話などの対応が良いと感じた区民の割合85%以上",
+        );
         assert_eq!(target.render_ja(), "85%以上");
 
-        let target = parse("覆面調査において、職員の接遇マナーが民間の同種サービスと比較して平均レベル（5点満点中3点）以上");
+        let target =
+            parse("覆面調査において、職員の接遇マナーが民間の同種サービスと比較して平均レベル（5点満点中3点）以上");
         assert_eq!(target.render_ja(), "5点満点中3点以上");
 
-        let target =
-            parse("東淀川井高野郵便局での取扱件数及びコンビニ交付件数：それぞれ前年度比5%増");
+        let target = parse("東淀川井高野郵便局での取扱件数及びコンビニ交付件数：それぞれ前年度比5%増");
         assert!(target.each);
-        assert_eq!(
-            target.subject.as_deref(),
-            Some("東淀川井高野郵便局での取扱件数及びコンビニ交付件数")
-        );
+        assert_eq!(target.subject.as_deref(), Some("東淀川井高野郵便局での取扱件数及びコンビニ交付件数"));
 
-        let target =
-            parse("身近な地域でのつながりに関して肯定的に感じている区民の割合：53% 目標値UP");
+        let target = parse("身近な地域でのつながりに関して肯定的に感じている区民の割合：53% 目標値UP");
         assert_eq!(target.change_label, Some(TargetChange::Raised));
         assert_eq!(target.render_ja(), "53%");
 
@@ -1301,9 +1076,7 @@ mod tests {
         let target = parse("使用料収入が対前年比増");
         assert_eq!(target.subject.as_deref(), Some("使用料収入"));
 
-        let target = parse(
-            "①地域を担当する職員のeラーニング受験率及び理解度：受験率100% かつ 理解度全員95点以上",
-        );
+        let target = parse("①地域を担当する職員のeラーニング受験率及び理解度：受験率100% かつ 理解度全員95点以上");
         assert_eq!(target.conditions.len(), 2);
         assert_eq!(target.conditions[0].label(), Some("受験率"));
         assert_eq!(target.conditions[1].label(), Some("理解度全員"));
@@ -1312,50 +1085,21 @@ mod tests {
     #[test]
     fn unreadable_text_is_an_error_with_a_reason() {
         assert_eq!(parse_target("  ", reiwa()), Err(TargetError::Empty));
-        for text in [
-            "増やす",
-            "地域活動の活性化",
-            "前年度を参考に設定",
-            "とする",
-            "高い水準",
-        ] {
+        for text in ["増やす", "地域活動の活性化", "前年度を参考に設定", "とする", "高い水準"]
+        {
             let error = parse_target(text, reiwa()).unwrap_err();
-            assert!(
-                matches!(error, TargetError::Unreadable(_)),
-                "{text}: {error:?}"
-            );
+            assert!(matches!(error, TargetError::Unreadable(_)), "{text}: {error:?}");
             assert!(error.to_string().contains("no target found"), "{error}");
         }
         let error = parse_target("6年度までに70%以上", ParseContext::default()).unwrap_err();
-        assert!(
-            matches!(
-                error,
-                TargetError::Year {
-                    source: FiscalYearError::NeedsContextEra(_),
-                    ..
-                }
-            ),
-            "{error:?}"
-        );
+        assert!(matches!(error, TargetError::Year { source: FiscalYearError::NeedsContextEra(_), .. }), "{error:?}");
     }
 
     #[test]
     fn english_rendering() {
-        assert_eq!(
-            parse("令和10年度末までに55％以上とする").render_en(),
-            "at least 55% by the end of FY2028"
-        );
-        assert_eq!(
-            parse("令和10年度末まで毎年度20％以下とする").render_en(),
-            "at most 20% every year until FY2028"
-        );
-        assert_eq!(
-            parse("前年度比5%増").render_en(),
-            "at least 5% more than the previous year's value"
-        );
-        assert_eq!(
-            parse("5件").render_en(),
-            "at least 5件 (comparator not written; inferred)"
-        );
+        assert_eq!(parse("令和10年度末までに55％以上とする").render_en(), "at least 55% by the end of FY2028");
+        assert_eq!(parse("令和10年度末まで毎年度20％以下とする").render_en(), "at most 20% every year until FY2028");
+        assert_eq!(parse("前年度比5%増").render_en(), "at least 5% more than the previous year's value");
+        assert_eq!(parse("5件").render_en(), "at least 5件 (comparator not written; inferred)");
     }
 }

@@ -16,11 +16,7 @@ pub enum Lang {
 impl Lang {
     /// Reads a language code such as `ja` or `en` (case-insensitive; `ja-JP` style tags accepted).
     pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let primary = code.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
         match primary.as_str() {
             "ja" | "jp" => Some(Lang::Ja),
             "en" => Some(Lang::En),
@@ -45,10 +41,7 @@ pub fn normalize(text: &str) -> String {
     let mut rest = text;
     // NFKC turns 「①」 into 「1」, which would merge an indicator's number into its value (「①43.9%」):
     // circled numbers are kept as they are and everything between them is normalised.
-    while let Some((index, circled)) = rest
-        .char_indices()
-        .find(|(_, c)| circled_number(*c).is_some())
-    {
+    while let Some((index, circled)) = rest.char_indices().find(|(_, c)| circled_number(*c).is_some()) {
         push_normalized(&mut out, &rest[..index]);
         out.push(circled);
         rest = &rest[index + circled.len_utf8()..];
@@ -74,10 +67,7 @@ fn push_normalized(out: &mut String, text: &str) {
 /// Normalises and removes all whitespace: the form used to match labels that PDF text wraps across lines
 /// (「主な戦略\n(課題解決の方\n\n策)」 → 「主な戦略(課題解決の方策)」).
 pub fn compact(text: &str) -> String {
-    normalize(text)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    normalize(text).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Removes whitespace between two CJK characters, which PDF extraction inserts, and trims the ends.
@@ -172,18 +162,12 @@ mod tests {
 
     #[test]
     fn compact_removes_wrapped_whitespace() {
-        assert_eq!(
-            compact("主な戦略\n(課題解決の方\n\n策)"),
-            "主な戦略(課題解決の方策)"
-        );
+        assert_eq!(compact("主な戦略\n(課題解決の方\n\n策)"), "主な戦略(課題解決の方策)");
     }
 
     #[test]
     fn join_cjk_runs_keeps_latin_spaces() {
-        assert_eq!(
-            join_cjk_runs(" 区政 会議 と Osaka Metro あびこ駅 "),
-            "区政会議と Osaka Metro あびこ駅"
-        );
+        assert_eq!(join_cjk_runs(" 区政 会議 と Osaka Metro あびこ駅 "), "区政会議と Osaka Metro あびこ駅");
     }
 
     #[test]
