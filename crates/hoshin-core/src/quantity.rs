@@ -231,7 +231,8 @@ const COUNTERS: &[&str] = &[
 ];
 
 /// Words that end an unknown counter: comparators and the clauses that follow a value in a target.
-const UNIT_STOPS: &[&str] = &["以上", "以下", "未満", "超", "を", "程度", "とする", "かつ", "増", "減", "の"];
+const UNIT_STOPS: &[&str] =
+    &["目標", "新規", "以上", "以下", "未満", "超", "を", "程度", "とする", "かつ", "増", "減", "の"];
 
 fn is_dash(c: char) -> bool {
     matches!(c, '-' | '—' | '―' | '‐' | '－' | '–' | 'ー')
@@ -406,9 +407,16 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
     let unit = match unit {
         Some(unit) => unit,
         None => {
+            // A multiplier where a unit should be (「0万万」, 「5百」) is not a quantity this parser understands.
+            if chars.get(pos).is_some_and(|c| "万億千百十".contains(*c)) {
+                return None;
+            }
             // An unknown counter: take the run of characters up to a digit, bracket or separator.
             let start = pos;
-            while chars.get(pos).is_some_and(|c| !c.is_ascii_digit() && !"()（）:：、,・。 ".contains(*c))
+            let in_counter = |c: &char| {
+                !c.is_ascii_alphanumeric() && !(c.is_ascii_punctuation() && *c != '/') && !"（）：、・。 ".contains(*c)
+            };
+            while chars.get(pos).is_some_and(in_counter)
                 && pos - start < 6
                 && !UNIT_STOPS.iter().any(|stop| starts_with(pos, stop))
             {

@@ -219,7 +219,9 @@ pub enum TargetError {
     Unreadable(String),
     #[error("「{text}」: {source}")]
     Year { text: String, source: FiscalYearError },
-    #[error("「{0}」: the parts of a compound target name different periods")]
+    #[error(
+        "「{0}」: a later part of a compound target names its own period; write the period once, in the first part"
+    )]
     ConflictingPeriods(String),
 }
 
@@ -287,12 +289,10 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
         }
         let mut condition = core.condition;
         if let Some(period_of_part) = core.period {
-            match period {
-                Some(existing) if existing != period_of_part => {
-                    return Err(TargetError::ConflictingPeriods(original.to_string()));
-                }
-                _ => period = Some(period_of_part),
+            if index > 0 {
+                return Err(TargetError::ConflictingPeriods(original.to_string()));
             }
+            period = Some(period_of_part);
         }
         let trailing = core.trailing_subject;
         if index == 0 {
@@ -429,7 +429,7 @@ fn is_candidate_start(chars: &[char], start: usize) -> bool {
             !previous.is_some_and(|p| p.is_ascii_alphabetic()) && chars.get(start + 1).is_some_and(char::is_ascii_digit)
         }
         '令' | '平' | '毎' | '各' | '前' | '対' | '全' | '☆' | '★' | '(' | '年' | '月' | '週' | '星' => {
-            !after_number
+            !previous.is_some_and(|p| p.is_ascii_digit())
         }
         _ => false,
     }
@@ -753,6 +753,30 @@ impl Target {
     /// The target in canonical Japanese: 「令和10年度末までに55%以上」. Reads back to the same target.
     pub fn render_ja(&self) -> String {
         let mut out = String::new();
+        for (index, condition) in self.conditions.iter().enumerate() {
+            if index > 0 {
+                out.push_str(" かつ ");
+            }
+            // The period follows the first part's label (「受験率令和10年度末までに100%」) so that it reads back.
+            if let Some(label) = condition.label() {
+                out.push_str(label);
+                // 「…率2」 followed by 「100%」 would merge into one number.
+                if label.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == ',') {
+                    out.push('の');
+                }
+            }
+            if index == 0 {
+                self.render_period_prefix_ja(&mut out);
+            }
+            render_condition_ja(condition, &mut out);
+        }
+        if let Period::Cumulative { from, to } = self.period {
+            out.push_str(&format!("({}~{}合計)", from.short_label(), to.short_label()));
+        }
+        out
+    }
+
+    fn render_period_prefix_ja(&self, out: &mut String) {
         match self.period {
             Period::ByDeadline(year) => {
                 out.push_str(&year.era_label());
@@ -765,19 +789,6 @@ impl Target {
             Period::EveryYear { until: None } => out.push_str("毎年度"),
             Period::SingleYear | Period::Cumulative { .. } => {}
         }
-        for (index, condition) in self.conditions.iter().enumerate() {
-            if index > 0 {
-                out.push_str(" かつ ");
-            }
-            if let Some(label) = condition.label() {
-                out.push_str(label);
-            }
-            render_condition_ja(condition, &mut out);
-        }
-        if let Period::Cumulative { from, to } = self.period {
-            out.push_str(&format!("({}~{}合計)", from.short_label(), to.short_label()));
-        }
-        out
     }
 
     /// The target in English: "at least 55% by the end of FY2028".

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use hoshin_core::{
-    check_mark, judge, parse_measure, parse_target, FiscalYear, Lang, Mark, MarkCheck, Observation, ParseContext, Period,
-    Rule,
+    check_mark, judge, parse_measure, parse_target, FiscalYear, Lang, Mark, MarkCheck, Observation, ParseContext,
+    Period, Rule,
 };
 
 fn data(name: &str) -> PathBuf {
@@ -126,11 +126,18 @@ fn published_marks_agree_with_the_default_rule_or_the_difference_is_documented()
         let explanation = judgment.explanation(Lang::En).join("\n    ");
         let label = format!("line {line}: {sample} {issue}{number} FY{}", year.start_year());
         if known.is_empty() {
-            assert_eq!(check_mark(Some(published), &judgment), MarkCheck::Agrees(published), "{label}\n    {explanation}");
+            assert_eq!(
+                check_mark(Some(published), &judgment),
+                MarkCheck::Agrees(published),
+                "{label}\n    {explanation}"
+            );
             agreed += 1;
         } else {
             // A documented difference must still be a difference, and the named rule must explain the mark.
-            assert!(matches!(check_mark(Some(published), &judgment), MarkCheck::Differs { .. }), "{label}: no longer differs");
+            assert!(
+                matches!(check_mark(Some(published), &judgment), MarkCheck::Differs { .. }),
+                "{label}: no longer differs"
+            );
             let rule_name = known.split(':').next().unwrap();
             let rule = Rule::from_name(rule_name).unwrap_or_else(|| panic!("{label}: unknown rule {rule_name}"));
             let alternative = judge(&target, &series, year, rule);
@@ -160,6 +167,11 @@ fn sumiyoshi_marks_are_also_explained_by_the_glide_path() {
             year_target: None,
         });
         let judgment = judge(&target, &series, year, Rule::GlidePath);
-        assert_eq!(judgment.mark(), Mark::parse(&columns[9]), "line {line}: {}", judgment.explanation(Lang::En).join("; "));
+        assert_eq!(
+            judgment.mark(),
+            Mark::parse(&columns[9]),
+            "line {line}: {}",
+            judgment.explanation(Lang::En).join("; ")
+        );
     }
 }
