@@ -98,7 +98,7 @@ fn reiwa() -> ParseContext {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: ProptestConfig::default().cases.max(2000), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn target_parser_never_panics_on_arbitrary_text(text in "\\PC{0,60}") {

@@ -1,0 +1,3 @@
+//! One module per subcommand: argument types and the function that runs it.
+
+pub mod target;
