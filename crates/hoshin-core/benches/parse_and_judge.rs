@@ -1,1 +1,113 @@
-fn main() {}
+//! Parsing and judging at city scale: 24 wards × 20 years of indicators, about 10^5 indicator-years, built
+//! from every target sentence of the four sample documents with synthetic actuals.
+//!
+//! Run: `cargo bench -p hoshin-core --bench parse_and_judge` (figures in docs/PERFORMANCE.md).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use hoshin_core::{judge, parse_measure, parse_target, Era, FiscalYear, Measure, Observation, ParseContext, Rule};
+
+const ITEMS: usize = 100_000;
+
+struct Item {
+    text: String,
+    year: FiscalYear,
+    actual: String,
+    previous: String,
+}
+
+/// The sample sentences (source, year, text), from the acceptance-test data.
+fn sentences() -> Vec<String> {
+    include_str!("../tests/data/sample-targets.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| line.split('\t').nth(2).map(str::to_string))
+        .collect()
+}
+
+fn corpus() -> Vec<Item> {
+    let sentences = sentences();
+    // A small linear congruential generator: deterministic, no dependency.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as u32
+    };
+    (0..ITEMS)
+        .map(|i| {
+            // Items come in runs of 20: one indicator over FY2005–2024.
+            let text = sentences[(i / 20) % sentences.len()].clone();
+            let year = FiscalYear::new(2005 + (i % 20) as i32).unwrap();
+            let value = next() % 1000;
+            let previous = next() % 1000;
+            Item {
+                text,
+                year,
+                actual: format!("{}.{}%", value / 10, value % 10),
+                previous: format!("{}.{}%", previous / 10, previous % 10),
+            }
+        })
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let corpus = corpus();
+    let context = ParseContext { era: Some(Era::Reiwa) };
+    let measures: Vec<(Measure, Measure)> = corpus
+        .iter()
+        .map(|item| (parse_measure(&item.actual).unwrap(), parse_measure(&item.previous).unwrap()))
+        .collect();
+    let targets: Vec<_> = corpus.iter().map(|item| parse_target(&item.text, context).ok()).collect();
+
+    let mut group = c.benchmark_group("targets");
+    group.sample_size(10).measurement_time(Duration::from_secs(8)).warm_up_time(Duration::from_secs(1));
+    group.throughput(Throughput::Elements(ITEMS as u64));
+
+    group.bench_function("parse 10^5 indicator sentences", |b| {
+        b.iter(|| {
+            for item in &corpus {
+                black_box(parse_target(black_box(&item.text), context).ok());
+            }
+        })
+    });
+
+    group.bench_function("judge 10^5 indicator-years", |b| {
+        b.iter(|| {
+            for ((item, target), (actual, previous)) in corpus.iter().zip(&targets).zip(&measures) {
+                let Some(target) = target else { continue };
+                let series = [
+                    Observation { fiscal_year: item.year, actual: actual.clone(), year_target: None },
+                    Observation {
+                        fiscal_year: item.year.previous().unwrap(),
+                        actual: previous.clone(),
+                        year_target: None,
+                    },
+                ];
+                black_box(judge(target, &series, item.year, Rule::MeetOrImprove));
+            }
+        })
+    });
+
+    // The real workload: every indicator-year of a city's documents restates its target sentence and prints
+    // one actual; each is parsed and judged against the indicator's series of earlier actuals.
+    group.bench_function("parse target and actual, judge: 10^5 indicator-years", |b| {
+        b.iter(|| {
+            let mut series: Vec<Observation> = Vec::with_capacity(20);
+            for (index, item) in corpus.iter().enumerate() {
+                if index % 20 == 0 {
+                    series.clear();
+                }
+                let Ok(target) = parse_target(&item.text, context) else { continue };
+                let Ok(actual) = parse_measure(&item.actual) else { continue };
+                series.push(Observation { fiscal_year: item.year, actual, year_target: None });
+                black_box(judge(&target, &series, item.year, Rule::MeetOrImprove));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(parse_and_judge, benches);
+criterion_main!(parse_and_judge);

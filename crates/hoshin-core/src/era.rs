@@ -223,16 +223,16 @@ pub(crate) fn scan_year(chars: &[char], context: Option<Era>) -> Result<Option<S
     } else if chars.get(pos) == Some(&'年') {
         return Ok(None);
     }
-    let text: String = chars[..pos].iter().collect();
+    let text = || chars[..pos].iter().collect::<String>();
     let (year, form) = match era {
         Some(era) => (FiscalYear::from_era(era, value), form),
         None if digit_count == 4 => (i32::try_from(value).ok().and_then(FiscalYear::new), YearForm::Gregorian),
         None => match context {
             Some(era) => (FiscalYear::from_era(era, value), YearForm::EraLess),
-            None => return Err(FiscalYearError::NeedsContextEra(text)),
+            None => return Err(FiscalYearError::NeedsContextEra(text())),
         },
     };
-    let year = year.ok_or(FiscalYearError::OutOfRange(text))?;
+    let year = year.ok_or_else(|| FiscalYearError::OutOfRange(text()))?;
     let end_of_year = chars.get(pos) == Some(&'末');
     if end_of_year {
         pos += 1;

@@ -423,9 +423,8 @@ pub struct Judgment {
     pub rule: Rule,
     pub outcome: Outcome,
     pub steps: Vec<Step>,
-    /// The target as judged, in canonical Japanese and English.
-    pub target_ja: String,
-    pub target_en: String,
+    /// The target as judged: the indicator's, or that year's own target where the document gives one.
+    pub target: Target,
     /// The values used, by year.
     pub inputs: Vec<(FiscalYear, String)>,
 }
@@ -453,12 +452,12 @@ impl Judgment {
             .collect();
         match lang {
             Lang::Ja => {
-                lines.push(format!("目標: {}", self.target_ja));
+                lines.push(format!("目標: {}", self.target.render_ja()));
                 lines.push(format!("判定ルール: {}（{}）", self.rule.title(Lang::Ja), self.rule.name()));
                 lines.push(format!("実績: {}", if inputs.is_empty() { "なし".to_string() } else { inputs.join("、") }));
             }
             Lang::En => {
-                lines.push(format!("target: {}", self.target_en));
+                lines.push(format!("target: {}", self.target.render_en()));
                 lines.push(format!("rule: {} ({})", self.rule.name(), self.rule.title(Lang::En)));
                 lines.push(format!(
                     "actuals: {}",
@@ -527,8 +526,7 @@ pub fn judge(target: &Target, series: &[Observation], year: FiscalYear, rule: Ru
         rule,
         outcome,
         steps: context.steps,
-        target_ja: judged_target.render_ja(),
-        target_en: judged_target.render_en(),
+        target: judged_target.clone(),
         inputs: context.inputs,
     }
 }
@@ -938,7 +936,7 @@ mod tests {
         values[0].year_target = Some(target("80%"));
         let judgment = judge(&target("85%以上"), &values, fy(2021), Rule::MeetOrImprove);
         assert_eq!(judgment.mark(), A);
-        assert_eq!(judgment.target_ja, "80%");
+        assert_eq!(judgment.target.render_ja(), "80%");
     }
 
     #[test]

@@ -51,12 +51,19 @@ impl Number {
     /// Reads ASCII digits with an optional decimal point and optional thousands commas: `12,000`, `43.9`, `.5`.
     /// Returns `None` for anything else, including more than [`MAX_DIGITS`] digits.
     pub fn parse_decimal(text: &str) -> Option<Number> {
+        Number::parse_decimal_chars(text.chars())
+    }
+
+    /// [`Number::parse_decimal`] over characters, for scanners that work on `&[char]`.
+    pub fn parse_decimal_chars(text: impl Iterator<Item = char>) -> Option<Number> {
+        let mut last = None;
         let mut numerator: i128 = 0;
         let mut denominator: i128 = 1;
         let mut digits = 0usize;
         let mut seen_point = false;
         let mut seen_digit = false;
-        for c in text.chars() {
+        for c in text {
+            last = Some(c);
             match c {
                 '0'..='9' => {
                     digits += 1;
@@ -74,7 +81,7 @@ impl Number {
                 _ => return None,
             }
         }
-        if !seen_digit || text.ends_with(',') {
+        if !seen_digit || last == Some(',') {
             return None;
         }
         Number::ratio(numerator, denominator)

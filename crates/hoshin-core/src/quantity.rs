@@ -8,7 +8,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::number::Number;
-use crate::text::normalize;
+use crate::text::normalized_chars;
 
 /// The unit of a quantity. Percent and percentage points differ: 「5%増」 of 40 % is 42 %, 「5ポイント増」 is 45 %.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -244,7 +244,7 @@ pub fn parse_measure(text: &str) -> Result<Measure, QuantityError> {
     if original.is_empty() {
         return Err(QuantityError::Empty);
     }
-    let normalized: String = normalize(original).chars().filter(|c| !c.is_whitespace()).collect();
+    let normalized: String = normalized_chars(original).into_iter().collect();
     let unrecognized = || QuantityError::Unrecognized(original.to_string());
     let make = |reading, detail: Option<String>| Measure { reading, detail, original: original.to_string() };
     if normalized.chars().all(is_dash) {
@@ -313,6 +313,10 @@ pub(crate) struct ScannedQuantity {
 /// Reads a number with its unit, or a frequency, at the start of `chars` (normalised, no whitespace).
 /// Text after the unit is left for the caller.
 pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
+    // Every quantity starts with a digit, a sign, or a frequency prefix: reject anything else at once.
+    if !chars.first().is_some_and(|c| c.is_ascii_digit() || "年月週日毎各▲-".contains(*c)) {
+        return None;
+    }
     let mut pos = 0;
     let starts_with =
         |pos: usize, prefix: &str| prefix.chars().enumerate().all(|(i, c)| chars.get(pos + i) == Some(&c));
@@ -370,8 +374,7 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
     if pos == digits_start {
         return None;
     }
-    let digits: String = chars[digits_start..pos].iter().collect();
-    let mut value = Number::parse_decimal(&digits)?;
+    let mut value = Number::parse_decimal_chars(chars[digits_start..pos].iter().copied())?;
     if negative {
         value = Number::ZERO.checked_sub(value)?;
     }

@@ -16,7 +16,7 @@ use thiserror::Error;
 use crate::era::{scan_year, Era, FiscalYear, FiscalYearError};
 use crate::number::Number;
 use crate::quantity::{parse_stars, scan_quantity, Per, Quantity, Reading, Unit};
-use crate::text::normalize;
+use crate::text::normalized_chars;
 use crate::Lang;
 
 /// How a value is compared with the target. 「以上」 and 「以下」 are inclusive.
@@ -245,8 +245,7 @@ const TAIL_PHRASES: &[&str] = &[
 /// Parses a target, or a whole indicator sentence ending in one.
 pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetError> {
     let original = text.trim();
-    let normalized: String = normalize(original).chars().filter(|c| !c.is_whitespace()).collect();
-    let mut chars: Vec<char> = normalized.chars().collect();
+    let mut chars = normalized_chars(original);
     while matches!(chars.last(), Some('。' | '.' | '、' | ',')) {
         chars.pop();
     }
@@ -337,8 +336,8 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
 }
 
 fn ends_with(chars: &[char], suffix: &str) -> bool {
-    let suffix: Vec<char> = suffix.chars().collect();
-    chars.len() >= suffix.len() && chars[chars.len() - suffix.len()..] == suffix[..]
+    let mut rest = chars.iter().rev();
+    suffix.chars().rev().all(|c| rest.next() == Some(&c))
 }
 
 fn starts_with_at(chars: &[char], pos: usize, prefix: &str) -> bool {
@@ -354,7 +353,7 @@ fn starts_with_at(chars: &[char], pos: usize, prefix: &str) -> bool {
 
 fn split_on<'a>(chars: &'a [char], separator: &str) -> Vec<&'a [char]> {
     let len = separator.chars().count();
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(1);
     let mut start = 0;
     let mut i = 0;
     while i + len <= chars.len() {

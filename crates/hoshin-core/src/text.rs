@@ -55,13 +55,70 @@ fn push_normalized(out: &mut String, text: &str) {
         out.push_str(text);
         return;
     }
-    for c in text.nfkc() {
-        out.push(match c {
-            '〜' | '～' => '~',
-            '\u{2212}' => '-',
-            other => other,
-        });
+    // Most of a document is kana, common ideographs, ASCII and full-width ASCII: map those directly and run
+    // the full NFKC algorithm only on text that has anything else (Kangxi radicals, half-width kana,
+    // combining marks, compatibility ideographs…).
+    if text.chars().all(is_fast_char) {
+        out.extend(text.chars().map(fast_map));
+        return;
     }
+    for c in text.nfkc() {
+        out.push(fold_lookalike(c));
+    }
+}
+
+fn fold_lookalike(c: char) -> char {
+    match c {
+        '〜' | '～' => '~',
+        '\u{2212}' => '-',
+        other => other,
+    }
+}
+
+/// Characters whose NFKC form is known without the tables and that never combine with a neighbour.
+fn is_fast_char(c: char) -> bool {
+    matches!(c as u32,
+        0x20..=0x7E
+        | 0x3000..=0x3003 // ideographic space and punctuation
+        | 0x3005..=0x3007
+        | 0x300C..=0x3011 // 「」『』【】
+        | 0x301C          // wave dash
+        | 0x3041..=0x3096 // hiragana
+        | 0x30A1..=0x30FE // katakana, ・, ー
+        | 0x4E00..=0x9FFF // CJK unified ideographs
+        | 0xFF01..=0xFF5E // full-width ASCII
+        | 0x2014 | 0x2015 | 0x2212 | 0x25CB | 0x25CF | 0x2606 | 0x2605 | 0x203B // — ― − ○ ● ☆ ★ ※
+    )
+}
+
+/// The NFKC form of a character accepted by [`is_fast_char`], with look-alikes folded.
+fn fast_map(c: char) -> char {
+    match c as u32 {
+        0x3000 => ' ',
+        0xFF01..=0xFF5E => fold_lookalike(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+        _ => fold_lookalike(c),
+    }
+}
+
+/// [`normalize`] straight into characters with whitespace removed: the input of the scanners.
+pub fn normalized_chars(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        if circled_number(c).is_some() {
+            out.push(c);
+        } else if is_fast_char(c) {
+            let mapped = fast_map(c);
+            if !mapped.is_whitespace() {
+                out.push(mapped);
+            }
+        } else {
+            // Something only the full algorithm knows: start again on the slow path.
+            out.clear();
+            out.extend(normalize(text).chars().filter(|c| !c.is_whitespace()));
+            break;
+        }
+    }
+    out
 }
 
 /// Normalises and removes all whitespace: the form used to match labels that PDF text wraps across lines
@@ -158,6 +215,21 @@ mod tests {
         assert_eq!(normalize("R3〜R5"), "R3~R5");
         assert_eq!(normalize("R3～R5"), "R3~R5");
         assert_eq!(normalize("①４３.９％ ②"), "①43.9% ②");
+    }
+
+    #[test]
+    fn fast_path_agrees_with_nfkc() {
+        for cp in 0..=0x10FFFFu32 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            if is_fast_char(c) {
+                let reference: String = c.to_string().nfkc().map(fold_lookalike).collect();
+                assert_eq!(fast_map(c).to_string(), reference, "U+{cp:04X}");
+            }
+        }
+        // A kana followed by a combining voiced mark takes the full path and composes.
+        assert_eq!(normalize("か\u{3099}"), "が");
+        assert_eq!(normalized_chars("①４３.９％　以上").iter().collect::<String>(), "①43.9%以上");
+        assert_eq!(normalized_chars("⽅策 55％").iter().collect::<String>(), "方策55%");
     }
 
     #[test]
