@@ -3,6 +3,8 @@
 //!
 //! Run: `cargo bench -p hoshin-core --bench parse_and_judge` (figures in docs/PERFORMANCE.md).
 
+#![allow(clippy::unwrap_used)] // tests and benches fail loudly on bad fixtures
+
 use std::hint::black_box;
 use std::time::Duration;
 

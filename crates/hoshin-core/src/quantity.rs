@@ -417,7 +417,8 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
             // An unknown counter: take the run of characters up to a digit, bracket or separator.
             let start = pos;
             let in_counter = |c: &char| {
-                !c.is_ascii_alphanumeric() && !(c.is_ascii_punctuation() && *c != '/') && !"（）：、・。 ".contains(*c)
+                let separator = c.is_ascii_punctuation() && *c != '/';
+                !(c.is_ascii_alphanumeric() || separator || "（）：、・。 ".contains(*c))
             };
             while chars.get(pos).is_some_and(in_counter)
                 && pos - start < 6

@@ -341,14 +341,8 @@ fn ends_with(chars: &[char], suffix: &str) -> bool {
 }
 
 fn starts_with_at(chars: &[char], pos: usize, prefix: &str) -> bool {
-    let mut i = pos;
-    for c in prefix.chars() {
-        if chars.get(i) != Some(&c) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    let mut rest = chars.get(pos..).unwrap_or_default().iter();
+    prefix.chars().all(|c| rest.next() == Some(&c))
 }
 
 fn split_on<'a>(chars: &'a [char], separator: &str) -> Vec<&'a [char]> {

@@ -1,5 +1,7 @@
 //! Property tests for the parsers: round-trips of eras, money and targets, and no panic on any input.
 
+#![allow(clippy::unwrap_used)] // tests and benches fail loudly on bad fixtures
+
 use hoshin_core::money::{format_yen, format_yen_compact, format_yen_man_oku};
 use hoshin_core::{
     judge, parse_fiscal_year, parse_measure, parse_money, parse_target, Era, FiscalYear, Lang, Mark, Number,

@@ -2,6 +2,8 @@
 //! evaluable with a reason), and every published mark agrees with the mark computed by the default rule —
 //! or the disagreement is listed in `data/sample-marks.tsv` with its reason and the rule that explains it.
 
+#![allow(clippy::unwrap_used)] // tests and benches fail loudly on bad fixtures
+
 use std::path::{Path, PathBuf};
 
 use hoshin_core::{

@@ -1,5 +1,7 @@
 //! The command line as users and other tools call it: the real binary, its output and exit codes.
 
+#![allow(clippy::unwrap_used)] // tests and benches fail loudly on bad fixtures
+
 use std::process::{Command, Output};
 
 fn hoshin(args: &[&str]) -> Output {
