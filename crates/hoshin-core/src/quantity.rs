@@ -244,10 +244,10 @@ pub fn parse_measure(text: &str) -> Result<Measure, QuantityError> {
     if original.is_empty() {
         return Err(QuantityError::Empty);
     }
-    let normalized: String = normalized_chars(original).into_iter().collect();
     let unrecognized = || QuantityError::Unrecognized(original.to_string());
     let make = |reading, detail: Option<String>| Measure { reading, detail, original: original.to_string() };
-    if normalized.chars().all(is_dash) {
+    let normalized = normalized_chars(original);
+    if normalized.iter().all(|c| is_dash(*c)) {
         return Ok(make(Reading::NoValue, None));
     }
     // A trailing parenthesised detail: 「100% (11/11校園)」, 「82.9% (R3指標: 80%)」.
@@ -256,38 +256,40 @@ pub fn parse_measure(text: &str) -> Result<Measure, QuantityError> {
         return Err(unrecognized());
     }
     let continuous = match body {
-        "常時" => Some(Continuous::Always),
-        "随時" => Some(Continuous::AsNeeded),
-        "通年" => Some(Continuous::AllYear),
-        "適宜" => Some(Continuous::AsAppropriate),
+        ['常', '時'] => Some(Continuous::Always),
+        ['随', '時'] => Some(Continuous::AsNeeded),
+        ['通', '年'] => Some(Continuous::AllYear),
+        ['適', '宜'] => Some(Continuous::AsAppropriate),
         _ => None,
     };
     if let Some(level) = continuous {
         return Ok(make(Reading::Continuous(level), paren_detail));
     }
-    if let Some(stars) = parse_stars(body) {
-        return Ok(make(Reading::Value(Quantity::new(Number::from_integer(stars), Unit::Star)), paren_detail));
+    if matches!(body.first(), Some('☆' | '★' | '星')) {
+        let text: String = body.iter().collect();
+        if let Some(stars) = parse_stars(&text) {
+            return Ok(make(Reading::Value(Quantity::new(Number::from_integer(stars), Unit::Star)), paren_detail));
+        }
     }
-    let chars: Vec<char> = body.chars().collect();
-    let scanned = scan_quantity(&chars).ok_or_else(unrecognized)?;
-    let rest: String = chars[scanned.len..].iter().collect();
+    let scanned = scan_quantity(body).ok_or_else(unrecognized)?;
+    let rest = &body[scanned.len..];
     let detail = match (rest.is_empty(), paren_detail) {
         (true, detail) => detail,
-        (false, None) => Some(rest),
-        (false, Some(paren)) => Some(format!("{rest}({paren})")),
+        (false, None) => Some(rest.iter().collect()),
+        (false, Some(paren)) => Some(format!("{}({paren})", rest.iter().collect::<String>())),
     };
     Ok(make(scanned.reading, detail))
 }
 
 /// Splits 「100%(11/11校園)」 into 「100%」 and 「11/11校園」.
-fn split_trailing_paren(text: &str) -> (&str, Option<String>) {
-    if let Some(stripped) = text.strip_suffix(')') {
-        if let Some(open) = stripped.rfind('(') {
-            let inner = &stripped[open + 1..];
-            return (text[..open].trim_end(), Some(inner.trim().to_string()));
+fn split_trailing_paren(chars: &[char]) -> (&[char], Option<String>) {
+    if chars.last() == Some(&')') {
+        if let Some(open) = chars.iter().rposition(|&c| c == '(') {
+            let inner: String = chars[open + 1..chars.len() - 1].iter().collect();
+            return (&chars[..open], Some(inner.trim().to_string()));
         }
     }
-    (text, None)
+    (chars, None)
 }
 
 /// 「☆☆」, 「★★★」, 「星2つ」, 「☆なし」, 「星なし」 → the number of stars.

@@ -610,21 +610,24 @@ fn cumulative_range(chars: &[char], context: ParseContext) -> Result<Option<Peri
 
 /// 「5点満点中3点」, optionally in parentheses → (3点, max 5, characters used).
 fn parse_scale(chars: &[char]) -> Option<(Quantity, Number, usize)> {
-    let (inner, used, in_paren) = match parenthesised(chars) {
-        Some((inner, used)) => (inner, used, true),
-        None => (chars.to_vec(), 0, false),
-    };
-    let digits_end = inner.iter().take_while(|c| c.is_ascii_digit() || **c == '.').count();
-    if digits_end == 0 || !starts_with_at(&inner, digits_end, "点満点中") {
+    if !chars.first().is_some_and(|c| *c == '(' || c.is_ascii_digit()) {
         return None;
     }
-    let max = Number::parse_decimal(&inner[..digits_end].iter().collect::<String>())?;
+    let (inner, used, in_paren) = match chars.iter().position(|&c| c == ')') {
+        Some(close) if chars[0] == '(' => (&chars[1..close], close + 1, true),
+        _ => (chars, 0, false),
+    };
+    let digits_end = inner.iter().take_while(|c| c.is_ascii_digit() || **c == '.').count();
+    if digits_end == 0 || !starts_with_at(inner, digits_end, "点満点中") {
+        return None;
+    }
+    let max = Number::parse_decimal_chars(inner[..digits_end].iter().copied())?;
     let value_start = digits_end + 4;
     let value_len = inner[value_start..].iter().take_while(|c| c.is_ascii_digit() || **c == '.').count();
     if value_len == 0 || inner.get(value_start + value_len) != Some(&'点') {
         return None;
     }
-    let value = Number::parse_decimal(&inner[value_start..value_start + value_len].iter().collect::<String>())?;
+    let value = Number::parse_decimal_chars(inner[value_start..value_start + value_len].iter().copied())?;
     let end = value_start + value_len + 1;
     let used = if in_paren {
         if end != inner.len() {

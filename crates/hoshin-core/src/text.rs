@@ -104,7 +104,19 @@ fn fast_map(c: char) -> char {
 pub fn normalized_chars(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
-        if circled_number(c).is_some() {
+        let cp = c as u32;
+        // The common cases first: ASCII, kana and ideographs map to themselves.
+        if cp < 0x80 {
+            if !c.is_whitespace() {
+                out.push(c);
+            }
+        } else if (0x3041..=0x3096).contains(&cp)
+            || (0x309D..=0x309E).contains(&cp)
+            || (0x30A0..=0x30FE).contains(&cp)
+            || (0x4E00..=0x9FFF).contains(&cp)
+        {
+            out.push(c);
+        } else if circled_number(c).is_some() {
             out.push(c);
         } else if is_fast_char(c) {
             let mapped = fast_map(c);
@@ -230,6 +242,19 @@ mod tests {
         assert_eq!(normalize("か\u{3099}"), "が");
         assert_eq!(normalized_chars("①４３.９％　以上").iter().collect::<String>(), "①43.9%以上");
         assert_eq!(normalized_chars("⽅策 55％").iter().collect::<String>(), "方策55%");
+    }
+
+    #[test]
+    fn normalized_chars_agrees_with_full_normalization() {
+        let reference = |text: &str| -> String { normalize(text).chars().filter(|c| !c.is_whitespace()).collect() };
+        for cp in 0..=0xFFFFu32 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            let text = format!("a{c}か");
+            assert_eq!(normalized_chars(&text).iter().collect::<String>(), reference(&text), "U+{cp:04X}");
+        }
+        for text in ["か\u{3099}", "は\u{309A}", "か\u{309B}", "テ\u{3099}スト"] {
+            assert_eq!(normalized_chars(text).iter().collect::<String>(), reference(text), "{text:?}");
+        }
     }
 
     #[test]
