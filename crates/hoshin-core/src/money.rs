@@ -5,7 +5,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::number::Number;
+use crate::number::{group_thousands, Number};
 use crate::text::{kanji_digit, normalize};
 
 /// An amount of money read from a document. `yen` is `None` when the document shows that there is no
@@ -145,16 +145,16 @@ pub(crate) fn parse_japanese_number(chars: &[char]) -> Option<Number> {
 
 /// 「85,000,000円」
 pub fn format_yen(yen: i64) -> String {
-    format!("{}円", group_thousands(yen))
+    format!("{}円", group_thousands(&yen.to_string()))
 }
 
 /// The form the common format uses for budgets: 「85百万円」 when the amount is a whole number of millions,
 /// otherwise 「1,976千円」 for whole thousands, otherwise plain yen.
 pub fn format_yen_compact(yen: i64) -> String {
     if yen != 0 && yen % 1_000_000 == 0 {
-        format!("{}百万円", group_thousands(yen / 1_000_000))
+        format!("{}百万円", group_thousands(&(yen / 1_000_000).to_string()))
     } else if yen != 0 && yen % 1000 == 0 {
-        format!("{}千円", group_thousands(yen / 1000))
+        format!("{}千円", group_thousands(&(yen / 1000).to_string()))
     } else {
         format_yen(yen)
     }
@@ -172,21 +172,6 @@ pub fn format_yen_man_oku(yen: i64) -> String {
         (oku, 0) => format!("{oku}億円"),
         (oku, rest) => format!("{oku}億{rest}万円"),
     }
-}
-
-fn group_thousands(value: i64) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if value < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -185,6 +185,28 @@ impl Number {
     }
 }
 
+/// 「12000」 → 「12,000」: documents write counts with thousands separators.
+pub fn group_thousands(number: &str) -> String {
+    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |rest| ("-", rest));
+    let (integer, fraction) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
+    if integer.len() <= 3 {
+        return number.to_string();
+    }
+    let mut out = String::with_capacity(number.len() + integer.len() / 3);
+    out.push_str(sign);
+    for (i, c) in integer.chars().enumerate() {
+        if i > 0 && (integer.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
 impl Ord for Number {
     fn cmp(&self, other: &Self) -> Ordering {
         // Denominators are positive; widen through i128 checked products, falling back to floats only for

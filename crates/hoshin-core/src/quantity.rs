@@ -7,7 +7,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::number::Number;
+use crate::number::{group_thousands, Number};
 use crate::text::normalized_chars;
 
 /// The unit of a quantity. Percent and percentage points differ: 「5%増」 of 40 % is 42 %, 「5ポイント増」 is 45 %.
@@ -80,28 +80,6 @@ impl fmt::Display for Quantity {
             _ => write!(f, "{}{}", group_thousands(&self.value.to_string()), self.unit.symbol()),
         }
     }
-}
-
-/// 「12000」 → 「12,000」: documents write counts with thousands separators.
-pub(crate) fn group_thousands(number: &str) -> String {
-    let (sign, rest) = number.strip_prefix('-').map_or(("", number), |rest| ("-", rest));
-    let (integer, fraction) = rest.split_once('.').map_or((rest, None), |(i, f)| (i, Some(f)));
-    if integer.len() <= 3 {
-        return number.to_string();
-    }
-    let mut out = String::with_capacity(number.len() + integer.len() / 3);
-    out.push_str(sign);
-    for (i, c) in integer.chars().enumerate() {
-        if i > 0 && (integer.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(fraction) = fraction {
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out
 }
 
 /// An activity level that is not a number: 「常時」 (always), 「随時」 (as needed), 「通年」 (all year), 「適宜」.
