@@ -105,7 +105,7 @@ pub fn normalized_chars(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
         let cp = c as u32;
-        // The common cases first: ASCII, kana and ideographs map to themselves.
+        // The common cases first: ASCII, kana, ideographs and circled numbers map to themselves.
         if cp < 0x80 {
             if !c.is_whitespace() {
                 out.push(c);
@@ -114,9 +114,8 @@ pub fn normalized_chars(text: &str) -> Vec<char> {
             || (0x309D..=0x309E).contains(&cp)
             || (0x30A0..=0x30FE).contains(&cp)
             || (0x4E00..=0x9FFF).contains(&cp)
+            || circled_number(c).is_some()
         {
-            out.push(c);
-        } else if circled_number(c).is_some() {
             out.push(c);
         } else if is_fast_char(c) {
             let mapped = fast_map(c);
