@@ -34,9 +34,16 @@ impl Mark {
     /// Reads a mark cell: 「A」, 「○」 → achieved; 「B」, 「—」 → not achieved. The caller has already decided
     /// that the cell is a mark (a 「－」 in a previous-year column means *no value*, not a mark).
     pub fn parse(text: &str) -> Option<Mark> {
-        match text.trim() {
+        let text = text.trim();
+        let mut chars = text.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            if crate::text::is_dash(c) {
+                return Some(Mark::NotAchieved);
+            }
+        }
+        match text {
             "A" | "Ａ" | "○" | "〇" | "◯" | "達成" => Some(Mark::Achieved),
-            "B" | "Ｂ" | "—" | "―" | "‐" | "－" | "-" | "ー" | "–" | "未達成" => Some(Mark::NotAchieved),
+            "B" | "Ｂ" | "未達成" => Some(Mark::NotAchieved),
             _ => None,
         }
     }

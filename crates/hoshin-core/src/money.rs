@@ -6,7 +6,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::number::{group_thousands, Number};
-use crate::text::{kanji_digit, normalize};
+use crate::text::{is_dash, kanji_digit, normalize};
 
 /// An amount of money read from a document. `yen` is `None` when the document shows that there is no
 /// amount (「— 円」, 「－」).
@@ -53,9 +53,8 @@ pub fn parse_money(text: &str) -> Result<Money, MoneyError> {
     }
     let body: Vec<char> = normalize(original).chars().filter(|c| !c.is_whitespace()).collect();
     let unrecognized = || MoneyError::Unrecognized(original.to_string());
-    let is_dash = |c: &char| matches!(c, '-' | '—' | '―' | '‐' | 'ー' | '－' | '–');
     let Some((&'円', amount)) = body.split_last() else {
-        if !body.is_empty() && body.iter().all(is_dash) {
+        if !body.is_empty() && body.iter().all(|c| is_dash(*c)) {
             return Ok(Money::none(original));
         }
         return Err(unrecognized());
@@ -63,7 +62,7 @@ pub fn parse_money(text: &str) -> Result<Money, MoneyError> {
     if amount.is_empty() {
         return Err(unrecognized());
     }
-    if amount.iter().all(is_dash) {
+    if amount.iter().all(|c| is_dash(*c)) {
         return Ok(Money::none(original));
     }
     let value = parse_japanese_number(amount).ok_or_else(unrecognized)?;

@@ -8,7 +8,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::number::{group_thousands, Number};
-use crate::text::normalized_chars;
+use crate::text::{is_dash, normalized_chars, starts_with_at};
 
 /// The unit of a quantity. Percent and percentage points differ: 「5%増」 of 40 % is 42 %, 「5ポイント増」 is 45 %.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -212,10 +212,6 @@ const COUNTERS: &[&str] = &[
 const UNIT_STOPS: &[&str] =
     &["目標", "新規", "以上", "以下", "未満", "超", "を", "程度", "とする", "かつ", "増", "減", "の"];
 
-fn is_dash(c: char) -> bool {
-    matches!(c, '-' | '—' | '―' | '‐' | '－' | '–' | 'ー')
-}
-
 /// Reads a measured value. Full-width digits and signs are accepted.
 pub fn parse_measure(text: &str) -> Result<Measure, QuantityError> {
     let original = text.trim();
@@ -298,8 +294,7 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         return None;
     }
     let mut pos = 0;
-    let starts_with =
-        |pos: usize, prefix: &str| prefix.chars().enumerate().all(|(i, c)| chars.get(pos + i) == Some(&c));
+    let starts_with = |pos: usize, prefix: &str| starts_with_at(chars, pos, prefix);
     // Frequency prefixes.
     let mut per = None;
     let mut each = false;

@@ -16,7 +16,7 @@ use thiserror::Error;
 use crate::era::{scan_year, Era, FiscalYear, FiscalYearError};
 use crate::number::Number;
 use crate::quantity::{parse_stars, scan_quantity, Per, Quantity, Reading, Unit};
-use crate::text::normalized_chars;
+use crate::text::{normalized_chars, starts_with_at};
 use crate::Lang;
 
 /// How a value is compared with the target. 「以上」 and 「以下」 are inclusive.
@@ -338,11 +338,6 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
 fn ends_with(chars: &[char], suffix: &str) -> bool {
     let mut rest = chars.iter().rev();
     suffix.chars().rev().all(|c| rest.next() == Some(&c))
-}
-
-fn starts_with_at(chars: &[char], pos: usize, prefix: &str) -> bool {
-    let mut rest = chars.get(pos..).unwrap_or_default().iter();
-    prefix.chars().all(|c| rest.next() == Some(&c))
 }
 
 fn split_on<'a>(chars: &'a [char], separator: &str) -> Vec<&'a [char]> {

@@ -177,6 +177,18 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
+/// Whether `chars[pos..]` starts with `prefix`: the scanners' one way to look ahead.
+pub fn starts_with_at(chars: &[char], pos: usize, prefix: &str) -> bool {
+    let mut rest = chars.get(pos..).unwrap_or_default().iter();
+    prefix.chars().all(|c| rest.next() == Some(&c))
+}
+
+/// A dash or bar as documents print it: 「－」 (no value, in a previous-year column), 「—」 (not achieved, in a
+/// ○/— grid), 「— 円」 (no budget). What a dash means is decided by the caller from the column it is in.
+pub fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '—' | '―' | '‐' | '－' | '–' | 'ー')
+}
+
 /// The value of a circled number (①–⑳, ㉑–㉟, ㊱–㊿), or `None`.
 pub fn circled_number(c: char) -> Option<u32> {
     match c as u32 {
