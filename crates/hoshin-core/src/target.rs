@@ -19,6 +19,28 @@ use crate::quantity::{parse_stars, scan_quantity, Per, Quantity, Reading, Unit};
 use crate::text::{normalized_chars, starts_with_at};
 use crate::Lang;
 
+impl Period {
+    /// A description for people: 「令和10年度（2028年度）末までに達成」, "by the end of FY2028".
+    pub fn describe(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Period::SingleYear, Lang::Ja) => "単年度".into(),
+            (Period::SingleYear, Lang::En) => "single year".into(),
+            (Period::ByDeadline(year), Lang::Ja) => format!("{}末までに達成", year.label(Lang::Ja)),
+            (Period::ByDeadline(year), Lang::En) => format!("by the end of FY{}", year.start_year()),
+            (Period::EveryYear { until: Some(year) }, Lang::Ja) => format!("{}末まで毎年度", year.label(Lang::Ja)),
+            (Period::EveryYear { until: Some(year) }, Lang::En) => format!("every year until FY{}", year.start_year()),
+            (Period::EveryYear { until: None }, Lang::Ja) => "毎年度".into(),
+            (Period::EveryYear { until: None }, Lang::En) => "every year".into(),
+            (Period::Cumulative { from, to }, Lang::Ja) => {
+                format!("{}から{}までの累計", from.label(Lang::Ja), to.label(Lang::Ja))
+            }
+            (Period::Cumulative { from, to }, Lang::En) => {
+                format!("cumulative FY{}–FY{}", from.start_year(), to.start_year())
+            }
+        }
+    }
+}
+
 /// How a value is compared with the target. 「以上」 and 「以下」 are inclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Comparator {
@@ -1095,6 +1117,29 @@ mod tests {
         }
         let error = parse_target("6年度までに70%以上", ParseContext::default()).unwrap_err();
         assert!(matches!(error, TargetError::Year { source: FiscalYearError::NeedsContextEra(_), .. }), "{error:?}");
+    }
+
+    #[test]
+    fn period_descriptions() {
+        let cases = [
+            (Period::SingleYear, "単年度", "single year"),
+            (Period::ByDeadline(fy(2028)), "令和10年度（2028年度）末までに達成", "by the end of FY2028"),
+            (
+                Period::EveryYear { until: Some(fy(2028)) },
+                "令和10年度（2028年度）末まで毎年度",
+                "every year until FY2028",
+            ),
+            (Period::EveryYear { until: None }, "毎年度", "every year"),
+            (
+                Period::Cumulative { from: fy(2021), to: fy(2023) },
+                "令和3年度（2021年度）から令和5年度（2023年度）までの累計",
+                "cumulative FY2021–FY2023",
+            ),
+        ];
+        for (period, ja, en) in cases {
+            assert_eq!(period.describe(Lang::Ja), ja);
+            assert_eq!(period.describe(Lang::En), en);
+        }
     }
 
     #[test]

@@ -7,8 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use hoshin_core::{
-    check_mark, judge, parse_measure, parse_target, FiscalYear, Lang, Mark, MarkCheck, Observation, ParseContext,
-    Period, Rule,
+    check_mark, judge, parse_measure, parse_target, FiscalYear, Lang, Mark, MarkCheck, Observation, ParseContext, Rule,
 };
 
 fn data(name: &str) -> PathBuf {
@@ -49,16 +48,6 @@ fn rows(name: &str) -> Vec<(usize, Vec<String>)> {
         .collect()
 }
 
-fn period_text(period: Period) -> String {
-    match period {
-        Period::SingleYear => "single year".into(),
-        Period::ByDeadline(year) => format!("by the end of FY{}", year.start_year()),
-        Period::EveryYear { until: Some(year) } => format!("every year until FY{}", year.start_year()),
-        Period::EveryYear { until: None } => "every year".into(),
-        Period::Cumulative { from, to } => format!("cumulative FY{}–FY{}", from.start_year(), to.start_year()),
-    }
-}
-
 #[test]
 fn every_target_in_the_samples_reads_or_says_why_not() {
     let mut out = String::new();
@@ -74,7 +63,7 @@ fn every_target_in_the_samples_reads_or_says_why_not() {
                 if let Some(subject) = &target.subject {
                     out.push_str(&format!("  subject: {subject}\n"));
                 }
-                out.push_str(&format!("  period:  {}\n", period_text(target.period)));
+                out.push_str(&format!("  period:  {}\n", target.period.describe(Lang::En)));
                 out.push_str(&format!("  ja:      {}\n", target.render(Lang::Ja)));
                 out.push_str(&format!("  en:      {}\n", target.render(Lang::En)));
                 if target.each {

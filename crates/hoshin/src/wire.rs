@@ -101,22 +101,6 @@ impl PeriodJson {
             }
         }
     }
-
-    pub fn describe(&self, lang: Lang) -> String {
-        let year = |y: Option<i32>| y.and_then(hoshin_core::FiscalYear::new).map(|y| y.label(lang)).unwrap_or_default();
-        match (self.kind, lang) {
-            ("single_year", Lang::Ja) => "単年度".into(),
-            ("single_year", Lang::En) => "single year".into(),
-            ("by_deadline", Lang::Ja) => format!("{}末までに達成", year(self.until)),
-            ("by_deadline", Lang::En) => format!("by the end of {}", year(self.until)),
-            ("every_year", Lang::Ja) if self.until.is_some() => format!("{}末まで毎年度", year(self.until)),
-            ("every_year", Lang::En) if self.until.is_some() => format!("every year until {}", year(self.until)),
-            ("every_year", Lang::Ja) => "毎年度".into(),
-            ("every_year", Lang::En) => "every year".into(),
-            (_, Lang::Ja) => format!("{}から{}までの累計", year(self.from), year(self.until)),
-            (_, Lang::En) => format!("cumulative from {} to {}", year(self.from), year(self.until)),
-        }
-    }
 }
 
 #[derive(Debug, Serialize)]

@@ -8,7 +8,7 @@ use hoshin_core::{
     judge, parse_fiscal_year, parse_measure, parse_target, FiscalYear, Lang, Observation, ParseContext, Rule, Target,
 };
 
-use crate::wire::{JudgmentJson, TargetJson};
+use crate::wire::JudgmentJson;
 use crate::UserError;
 
 #[derive(Debug, clap::Args)]
@@ -106,7 +106,6 @@ fn print_text(
     judgment: Option<&hoshin_core::Judgment>,
     lang: Lang,
 ) -> Result<()> {
-    let wire = TargetJson::new(target);
     let (target_label, subject_label, period_label, mark_label, none) = match lang {
         Lang::Ja => ("目標", "対象", "期間", "判定", "判定不能"),
         Lang::En => ("target", "subject", "period", "mark", "not evaluable"),
@@ -115,7 +114,7 @@ fn print_text(
     if let Some(subject) = &target.subject {
         writeln!(out, "{subject_label}: {subject}")?;
     }
-    writeln!(out, "{period_label}: {}", wire.period.describe(lang))?;
+    writeln!(out, "{period_label}: {}", target.period.describe(lang))?;
     if let Some(judgment) = judgment {
         let mark = judgment.mark().map_or(none.to_string(), |mark| format!("{} ({})", mark.letter(), mark.label(lang)));
         writeln!(out, "{mark_label}: {mark}")?;
