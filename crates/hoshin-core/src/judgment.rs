@@ -279,6 +279,11 @@ fn quantity_text(value: Number, unit: &Unit) -> String {
     Quantity::new(value, unit.clone()).to_string()
 }
 
+/// A ratio as a percentage with one decimal: 0.2 → 「20」.
+fn percent(ratio: &Number) -> String {
+    ratio.checked_mul(Number::HUNDRED).map_or_else(|| ratio.to_string(), |p| p.format_rounded(1))
+}
+
 fn rounded(value: Number, unit: &Unit) -> String {
     let text = if value.is_exact_in(2) { value.to_string() } else { value.format_rounded(2) };
     format!("{text}{}", unit.symbol())
@@ -361,19 +366,13 @@ impl Step {
                     rounded(*expected, unit)
                 )
             }
-            (Step::Progress { rate, elapsed_share, elapsed, total }, Lang::Ja) => format!(
-                "進捗率 {}% と経過割合 {elapsed}/{total} = {}% を比較",
-                rate.checked_mul(Number::HUNDRED).map_or_else(|| rate.to_string(), |p| p.format_rounded(1)),
-                elapsed_share
-                    .checked_mul(Number::HUNDRED)
-                    .map_or_else(|| elapsed_share.to_string(), |p| p.format_rounded(1))
-            ),
+            (Step::Progress { rate, elapsed_share, elapsed, total }, Lang::Ja) => {
+                format!("進捗率 {}% と経過割合 {elapsed}/{total} = {}% を比較", percent(rate), percent(elapsed_share))
+            }
             (Step::Progress { rate, elapsed_share, elapsed, total }, Lang::En) => format!(
                 "progress {}% against elapsed share {elapsed}/{total} = {}%",
-                rate.checked_mul(Number::HUNDRED).map_or_else(|| rate.to_string(), |p| p.format_rounded(1)),
-                elapsed_share
-                    .checked_mul(Number::HUNDRED)
-                    .map_or_else(|| elapsed_share.to_string(), |p| p.format_rounded(1))
+                percent(rate),
+                percent(elapsed_share)
             ),
             (Step::RelativeThreshold { year, previous, threshold }, Lang::Ja) => {
                 format!(
@@ -395,14 +394,12 @@ impl Step {
             (Step::RunningTotal { from, through, total }, Lang::En) => {
                 format!("running total FY{}–FY{}: {}", from.start_year(), through.start_year(), total)
             }
-            (Step::ProRata { share, threshold }, Lang::Ja) => format!(
-                "中間年度は経過割合 {}% に応じた {} を基準とする",
-                share.checked_mul(Number::HUNDRED).map_or_else(|| share.to_string(), |p| p.format_rounded(1)),
-                threshold.format_rounded(2)
-            ),
+            (Step::ProRata { share, threshold }, Lang::Ja) => {
+                format!("中間年度は経過割合 {}% に応じた {} を基準とする", percent(share), threshold.format_rounded(2))
+            }
             (Step::ProRata { share, threshold }, Lang::En) => format!(
                 "an intermediate year is held to the elapsed share {}%: {}",
-                share.checked_mul(Number::HUNDRED).map_or_else(|| share.to_string(), |p| p.format_rounded(1)),
+                percent(share),
                 threshold.format_rounded(2)
             ),
             (Step::Compare { actual, comparator, threshold, unit, holds }, lang) => {
@@ -978,6 +975,27 @@ mod tests {
                 "result: A (achieved)",
             ]
         );
+    }
+
+    #[test]
+    fn explanation_of_percent_steps() {
+        let progress = judge(
+            &target("令和10年度末までに55％以上とする"),
+            &series(&[(2023, "5%"), (2024, "11%")]),
+            fy(2024),
+            Rule::ProgressRate,
+        );
+        assert!(progress.explanation(Lang::Ja).contains(&"進捗率 20% と経過割合 1/5 = 20% を比較".to_string()));
+        assert!(progress.explanation(Lang::En).contains(&"progress 20% against elapsed share 1/5 = 20%".to_string()));
+        let pro_rata = judge(
+            &target("10,000世帯以上(R3~R5作成合計目標)"),
+            &series(&[(2021, "3,000世帯"), (2022, "3,667世帯")]),
+            fy(2022),
+            Rule::MeetOrImprove,
+        );
+        assert!(pro_rata
+            .explanation(Lang::Ja)
+            .contains(&"中間年度は経過割合 66.7% に応じた 6666.67 を基準とする".to_string()));
     }
 
     #[test]

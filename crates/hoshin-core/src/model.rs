@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::era::FiscalYear;
-use crate::judgment::Mark;
+use crate::judgment::{Mark, Observation};
 use crate::money::Money;
 use crate::quantity::Measure;
 use crate::target::{Target, TargetChange, TargetError};
@@ -259,12 +259,12 @@ impl Indicator {
 
     /// The series for judgment: every year with an actual, plus the printed previous-year actual for
     /// `fiscal_year − 1` when no result of that year is recorded.
-    pub fn observations(&self, fiscal_year: FiscalYear) -> Vec<crate::judgment::Observation> {
-        let mut series: Vec<crate::judgment::Observation> = self
+    pub fn observations(&self, fiscal_year: FiscalYear) -> Vec<Observation> {
+        let mut series: Vec<Observation> = self
             .results
             .iter()
             .filter_map(|result| {
-                Some(crate::judgment::Observation {
+                Some(Observation {
                     fiscal_year: result.fiscal_year,
                     actual: result.actual.clone()?,
                     year_target: result.year_target.clone(),
@@ -273,11 +273,7 @@ impl Indicator {
             .collect();
         if let (Some(previous), Some(previous_year)) = (&self.previous_actual, fiscal_year.previous()) {
             if !series.iter().any(|observation| observation.fiscal_year == previous_year) {
-                series.push(crate::judgment::Observation {
-                    fiscal_year: previous_year,
-                    actual: previous.clone(),
-                    year_target: None,
-                });
+                series.push(Observation { fiscal_year: previous_year, actual: previous.clone(), year_target: None });
             }
         }
         series
