@@ -266,6 +266,16 @@ pub fn parse_fiscal_year(text: &str, context: Option<Era>) -> Result<FiscalYear,
     Err(unrecognized())
 }
 
+/// Reads a fiscal year at the start of `compacted` (normalised, without whitespace, as [`crate::text::compact`]
+/// makes it) and returns it with the rest of the text: 「令和6年度西区運営方針」 → (FY2024, 「西区運営方針」).
+/// A trailing 「末」 is part of the year.
+pub fn split_fiscal_year_prefix(compacted: &str, context: Option<Era>) -> Option<(FiscalYear, &str)> {
+    let chars: Vec<char> = compacted.chars().take(12).collect();
+    let scanned = scan_year(&chars, context).ok()??;
+    let byte_len: usize = chars[..scanned.len].iter().map(|c| c.len_utf8()).sum();
+    Some((scanned.year, &compacted[byte_len..]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +320,15 @@ mod tests {
         assert!(matches!(parse_fiscal_year("令和0年度", None), Err(FiscalYearError::OutOfRange(_))));
         assert!(matches!(parse_fiscal_year("1800年度", None), Err(FiscalYearError::OutOfRange(_))));
         assert!(matches!(parse_fiscal_year("令和6年度（2023年度）", None), Err(FiscalYearError::Unrecognized(_))));
+    }
+
+    #[test]
+    fn splits_a_leading_year() {
+        assert_eq!(split_fiscal_year_prefix("令和6年度西区運営方針", None), Some((fy(2024), "西区運営方針")));
+        assert_eq!(split_fiscal_year_prefix("6年度予算額", Some(Era::Reiwa)), Some((fy(2024), "予算額")));
+        assert_eq!(split_fiscal_year_prefix("6年度予算額", None), None);
+        assert_eq!(split_fiscal_year_prefix("令和10年度末までに", None), Some((fy(2028), "までに")));
+        assert_eq!(split_fiscal_year_prefix("西区", None), None);
     }
 
     #[test]

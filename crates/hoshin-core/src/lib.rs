@@ -16,7 +16,7 @@ pub mod quantity;
 pub mod target;
 pub mod text;
 
-pub use era::{parse_fiscal_year, Era, FiscalYear, FiscalYearError};
+pub use era::{parse_fiscal_year, split_fiscal_year_prefix, Era, FiscalYear, FiscalYearError};
 pub use judgment::{check_mark, judge, Judgment, Mark, MarkCheck, NotEvaluable, Observation, Outcome, Rule, Step};
 pub use model::*;
 pub use money::{parse_money, Money, MoneyError};

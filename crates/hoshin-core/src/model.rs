@@ -232,6 +232,8 @@ pub struct Indicator {
     pub results: Vec<YearResult>,
     /// 「前年度実績」 as printed in the year-end table.
     pub previous_actual: Option<Measure>,
+    /// Footnotes printed with the indicator (「※子育て世帯＝…」).
+    pub notes: Vec<String>,
     pub target_change: Option<TargetChange>,
     /// 「プラン2.0」: the indicator is an item of the city reform plan.
     pub reform_plan: bool,
@@ -248,6 +250,7 @@ impl Indicator {
             sample_sizes: Vec::new(),
             results: Vec::new(),
             previous_actual: None,
+            notes: Vec::new(),
             target_change: None,
             reform_plan: false,
         }
@@ -257,12 +260,13 @@ impl Indicator {
         self.results.iter().find(|result| result.fiscal_year == fiscal_year)
     }
 
-    /// The series for judgment: every year with an actual, plus the printed previous-year actual for
+    /// The series for judgment: every year with a value, plus the printed previous-year actual for
     /// `fiscal_year − 1` when no result of that year is recorded.
     pub fn observations(&self, fiscal_year: FiscalYear) -> Vec<Observation> {
         let mut series: Vec<Observation> = self
             .results
             .iter()
+            .filter(|result| result.actual.as_ref().is_some_and(|actual| !actual.is_no_value()))
             .filter_map(|result| {
                 Some(Observation {
                     fiscal_year: result.fiscal_year,
@@ -271,7 +275,9 @@ impl Indicator {
                 })
             })
             .collect();
-        if let (Some(previous), Some(previous_year)) = (&self.previous_actual, fiscal_year.previous()) {
+        // A printed 「－」 says there was no value last year: it is not an observation.
+        let previous = self.previous_actual.as_ref().filter(|previous| !previous.is_no_value());
+        if let (Some(previous), Some(previous_year)) = (previous, fiscal_year.previous()) {
             if !series.iter().any(|observation| observation.fiscal_year == previous_year) {
                 series.push(Observation { fiscal_year: previous_year, actual: previous.clone(), year_target: None });
             }
@@ -400,13 +406,26 @@ pub struct DatedNote {
     pub stage: Option<Stage>,
 }
 
-/// One organization's operating policy for one fiscal year.
+/// One organization's operating policy for one fiscal year: who and when, and what it says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     pub organization: Organization,
     pub fiscal_year: FiscalYear,
     /// The latest stage the document shows.
     pub stage: Stage,
+    pub content: PolicyContent,
+}
+
+impl Policy {
+    pub fn new(organization: Organization, fiscal_year: FiscalYear, stage: Stage) -> Policy {
+        Policy { organization, fiscal_year, stage, content: PolicyContent::default() }
+    }
+}
+
+/// Everything a policy says, apart from whose it is and which year: what an editor edits and an importer
+/// reads. An importer may read the content of a document whose organization or year it cannot tell.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyContent {
     /// 所属長 (the ward mayor).
     pub head: Option<String>,
     pub title: Option<String>,
@@ -426,27 +445,8 @@ pub struct Policy {
     pub notes: Vec<DatedNote>,
 }
 
-impl Policy {
-    pub fn new(organization: Organization, fiscal_year: FiscalYear, stage: Stage) -> Policy {
-        Policy {
-            organization,
-            fiscal_year,
-            stage,
-            head: None,
-            title: None,
-            goal: None,
-            mission: Vec::new(),
-            approach: Vec::new(),
-            issues: Vec::new(),
-            self_evaluation: None,
-            future_policy: None,
-            reform_plan_items: Vec::new(),
-            sdg_goals: Vec::new(),
-            notes: Vec::new(),
-        }
-    }
-
-    /// Every indicator of the policy with the issue it belongs to: outcome indicators of issues, of strategies,
+impl PolicyContent {
+    /// Every indicator with the issue it belongs to: outcome indicators of issues, of strategies,
     /// single-year targets, process indicators of initiatives, and reform-plan targets (issue `None`).
     pub fn indicators(&self) -> Vec<(Option<IssueId>, &Indicator)> {
         let mut all = Vec::new();

@@ -164,6 +164,20 @@ pub fn join_cjk_runs(text: &str) -> String {
     out
 }
 
+/// The byte length of the shortest prefix of `original` whose normalised form has at least `normalized_len`
+/// characters: maps a position found in [`normalize`]d text back to the text as written.
+pub fn original_prefix_len(original: &str, normalized_len: usize) -> usize {
+    let mut count = 0;
+    let mut buffer = [0u8; 4];
+    for (index, c) in original.char_indices() {
+        if count >= normalized_len {
+            return index;
+        }
+        count += normalize(c.encode_utf8(&mut buffer)).chars().count();
+    }
+    original.len()
+}
+
 /// True for kana, CJK ideographs and full-width punctuation: characters between which Japanese puts no space.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -271,6 +285,17 @@ mod tests {
     #[test]
     fn compact_removes_wrapped_whitespace() {
         assert_eq!(compact("主な戦略\n(課題解決の方\n\n策)"), "主な戦略(課題解決の方策)");
+    }
+
+    #[test]
+    fn maps_normalized_positions_back() {
+        let original = "①区民意識調査で「Ａ」と回答する割合を令和１０年度末までに５５％以上";
+        let normalized = normalize(original);
+        let subject_len = normalized.find('を').map(|byte| normalized[..byte].chars().count()).unwrap();
+        let split = original_prefix_len(original, subject_len);
+        assert_eq!(&original[..split], "①区民意識調査で「Ａ」と回答する割合");
+        assert_eq!(original_prefix_len("abc", 0), 0);
+        assert_eq!(original_prefix_len("abc", 9), 3);
     }
 
     #[test]

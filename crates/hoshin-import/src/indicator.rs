@@ -1,0 +1,220 @@
+//! One indicator as printed — 「①区民意識調査で「…」と回答する割合を令和10年度末までに55％以上とする。」,
+//! 「…の割合：48%以上」 — read into its number, wording, target, data source and footnotes; and the budget
+//! rows of issues and initiatives (「４決算額 62百万円 ５予算額 63百万円 ６予算額 64百万円」).
+
+use hoshin_core::text::{circled_number, normalize, original_prefix_len};
+use hoshin_core::{
+    parse_money, parse_target, Budget, BudgetKind, Indicator, IndicatorKind, ParseContext, TargetChange, TargetText,
+};
+
+use crate::header::YearContext;
+
+/// Surveys that outcome indicators name, most specific first.
+const DATA_SOURCES: &[&str] = &[
+    "市民局「区政に関する区民アンケート」",
+    "区政に関する区民アンケート",
+    "区民意識調査",
+    "市民局アンケート",
+    "区民モニターアンケート",
+    "来庁者アンケート",
+    "委員アンケート",
+    "職員アンケート",
+    "区民アンケート",
+];
+
+/// What reading an indicator's text found, besides the indicator.
+pub(crate) struct ReadIndicator {
+    pub indicator: Indicator,
+    /// The target text as printed (after the wording), for the CSV and for display.
+    pub target_text: String,
+}
+
+/// Reads an indicator sentence. The target stays as text with the reason when it cannot be read.
+pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearContext) -> ReadIndicator {
+    let text = text.trim();
+    let (number, body) = match text.chars().next().and_then(circled_number) {
+        Some(number) => (Some(number), text[text.chars().next().map_or(0, char::len_utf8)..].trim_start()),
+        None => (None, text),
+    };
+    // 「…とする。※子育て世帯＝…」: a footnote after the sentence.
+    let (main, notes) = match body.find("。※") {
+        Some(index) => {
+            let split = index + "。".len();
+            let notes =
+                body[split..].split('※').map(str::trim).filter(|note| !note.is_empty()).map(|note| format!("※{note}"));
+            (&body[..split], notes.collect())
+        }
+        None => (body, Vec::new()),
+    };
+    let mut indicator = Indicator::new(kind, main);
+    indicator.number = number;
+    indicator.notes = notes;
+    let parse_context = ParseContext { era: context.era };
+    let target_text;
+    match parse_target(main, parse_context) {
+        Ok(target) => {
+            let (wording, rest) = match &target.subject {
+                Some(subject) => {
+                    let split = original_prefix_len(main, subject.chars().count());
+                    (main[..split].trim().to_string(), main[split..].trim())
+                }
+                None => (String::new(), main),
+            };
+            target_text = rest.trim_start_matches(['を', '：', ':', '、']).trim().to_string();
+            indicator.wording = if wording.is_empty() { main.to_string() } else { wording };
+            indicator.target_change = target.change_label;
+            indicator.target = Some(TargetText::Parsed(target));
+        }
+        Err(reason) => {
+            let (wording, target) = split_at_colon(main);
+            target_text = target.to_string();
+            indicator.wording = wording.to_string();
+            indicator.target_change = change_label(main);
+            indicator.target = Some(TargetText::NotEvaluable { text: target.to_string(), reason });
+        }
+    }
+    indicator.data_source = DATA_SOURCES
+        .iter()
+        .find(|source| normalize(&indicator.wording).contains(&normalize(source)))
+        .map(|source| (*source).to_string());
+    ReadIndicator { indicator, target_text }
+}
+
+/// 「…の割合：」 + target: the wording and the target text at the last full-width or ASCII colon.
+fn split_at_colon(text: &str) -> (&str, &str) {
+    match text.rfind(['：', ':']) {
+        Some(index) => {
+            let colon_len = text[index..].chars().next().map_or(1, char::len_utf8);
+            (text[..index].trim(), text[index + colon_len..].trim())
+        }
+        None => (text, text),
+    }
+}
+
+fn change_label(text: &str) -> Option<TargetChange> {
+    let compacted = hoshin_core::text::compact(text);
+    [("目標値UP", TargetChange::Raised), ("目標値修正", TargetChange::Reset), ("新規指標", TargetChange::New)]
+        .into_iter()
+        .find(|(word, _)| compacted.ends_with(word))
+        .map(|(_, change)| change)
+}
+
+/// A budget row: 「４決算額 62百万円 ５予算額 63百万円 ６予算額 64百万円」, 「3決算額\t4,588,000 円\t…」. Returns
+/// the budgets and the problems found (an amount or a year that could not be read), or `None` when the text
+/// has no budget label.
+pub(crate) fn read_budgets(text: &str, context: &YearContext) -> Option<(Vec<Budget>, Vec<String>)> {
+    let mut labels: Vec<(usize, usize, BudgetKind)> = Vec::new();
+    for (word, kind) in [("決算額", BudgetKind::Settled), ("予算額", BudgetKind::Planned)] {
+        labels.extend(text.match_indices(word).map(|(index, _)| (index, index + word.len(), kind)));
+    }
+    if labels.is_empty() {
+        return None;
+    }
+    labels.sort_by_key(|(start, _, _)| *start);
+    let year_starts: Vec<usize> = labels.iter().map(|(start, _, _)| year_prefix_start(&text[..*start])).collect();
+    let mut budgets = Vec::new();
+    let mut problems = Vec::new();
+    for (index, (start, end, kind)) in labels.iter().enumerate() {
+        let year_text: String = text[year_starts[index]..*start].split_whitespace().collect();
+        let amount_end = year_starts.get(index + 1).copied().unwrap_or(text.len());
+        let amount_text = text[*end..amount_end].trim();
+        let label = &text[*start..*end];
+        let Some(fiscal_year) = context.year(&hoshin_core::text::compact(&format!("{year_text}年度"))) else {
+            problems.push(format!("「{year_text}{label}」: no fiscal year before the label"));
+            continue;
+        };
+        match parse_money(amount_text) {
+            Ok(amount) => budgets.push(Budget { fiscal_year, kind: *kind, amount }),
+            Err(error) => problems.push(format!("{year_text}{label}: {error}")),
+        }
+    }
+    Some((budgets, problems))
+}
+
+/// Where the year before a budget label starts: 「４」, 「令和4年度」, 「R4」, with spaces allowed.
+fn year_prefix_start(before: &str) -> usize {
+    let mut start = before.len();
+    let mut rest = before.trim_end();
+    if let Some(stripped) = rest.strip_suffix("年度") {
+        rest = stripped;
+    }
+    let mut seen_digit = false;
+    for (index, c) in rest.char_indices().rev() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '元' {
+            seen_digit = true;
+            start = index;
+        } else {
+            break;
+        }
+    }
+    if !seen_digit {
+        return before.len();
+    }
+    let head = &before[..start];
+    for era in ["令和", "平成", "R", "H", "Ｒ", "Ｈ"] {
+        if head.ends_with(era) {
+            return start - era.len();
+        }
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hoshin_core::{Era, FiscalYear};
+
+    fn context() -> YearContext {
+        YearContext { fiscal_year: FiscalYear::new(2024), era: Some(Era::Reiwa) }
+    }
+
+    #[test]
+    fn reads_circled_sentences_with_footnotes() {
+        let read = read_indicator(
+            "①区民意識調査で「子育てに関する悩みの相談先を知っている」と回答する子育て世帯※の割合を令和10年度末までに70％以上とする。※子育て世帯＝「就学前」と回答した回答者",
+            IndicatorKind::Outcome,
+            &context(),
+        );
+        let indicator = read.indicator;
+        assert_eq!(indicator.number, Some(1));
+        assert_eq!(indicator.wording, "区民意識調査で「子育てに関する悩みの相談先を知っている」と回答する子育て世帯※の割合");
+        assert_eq!(read.target_text, "令和10年度末までに70％以上とする。");
+        assert_eq!(indicator.notes, vec!["※子育て世帯＝「就学前」と回答した回答者"]);
+        assert_eq!(indicator.data_source.as_deref(), Some("区民意識調査"));
+        assert!(matches!(indicator.target, Some(TargetText::Parsed(_))));
+    }
+
+    #[test]
+    fn reads_colon_targets_and_keeps_unreadable_ones() {
+        let read = read_indicator("地域活動協議会を知っている区民アンケート回答者の割合：40%以上", IndicatorKind::Outcome, &context());
+        assert_eq!(read.indicator.wording, "地域活動協議会を知っている区民アンケート回答者の割合");
+        assert_eq!(read.target_text, "40%以上");
+        let read = read_indicator("区役所が様々な機会を通じて区民の意見やニーズを把握していると感じる区民の割合：", IndicatorKind::Outcome, &context());
+        assert!(matches!(read.indicator.target, Some(TargetText::NotEvaluable { .. })));
+        assert_eq!(read.indicator.wording, "区役所が様々な機会を通じて区民の意見やニーズを把握していると感じる区民の割合");
+    }
+
+    #[test]
+    fn reads_budget_rows() {
+        let (budgets, problems) = read_budgets("４決算額 62百万円 ５予算額 63百万円 ６予算額 64百万円", &context()).unwrap();
+        assert!(problems.is_empty());
+        let read: Vec<(i32, BudgetKind, Option<i64>)> =
+            budgets.iter().map(|b| (b.fiscal_year.start_year(), b.kind, b.amount.yen)).collect();
+        assert_eq!(
+            read,
+            vec![
+                (2022, BudgetKind::Settled, Some(62_000_000)),
+                (2023, BudgetKind::Planned, Some(63_000_000)),
+                (2024, BudgetKind::Planned, Some(64_000_000)),
+            ]
+        );
+        let (budgets, _) = read_budgets("4 決算額\t213百万円\t5 予算額\t242百万円\t6 予算額\t283百万円", &context()).unwrap();
+        assert_eq!(budgets[2].amount.yen, Some(283_000_000));
+        let (budgets, _) = read_budgets("3決算額\t— 円\t4予算額\t— 円\t5予算額\t— 円", &context()).unwrap();
+        assert_eq!(budgets.len(), 3);
+        assert_eq!(budgets[0].amount.yen, None);
+        let (_, problems) = read_budgets("決算額 62百万円", &context()).unwrap();
+        assert_eq!(problems.len(), 1);
+        assert!(read_budgets("予算の範囲で", &context()).is_none());
+    }
+}

@@ -1,0 +1,217 @@
+//! Reads the operating policies that wards already publish into the Hoshin model.
+//!
+//! [`parse`] is a pure function over decoded text: it detects the layout, reads every field it can, and
+//! returns the policy content with diagnostics (each naming a source line) and a coverage report that says
+//! what became of every non-blank line. It never fails outright and never guesses silently: what it is
+//! unsure of is a diagnostic, and what it cannot read keeps its source text. [`decode`] turns the bytes of
+//! a file into that text (UTF-8 or Shift_JIS/CP932); reading files belongs to the caller.
+
+#![forbid(unsafe_code)]
+
+mod bullets;
+mod common;
+mod decode;
+mod detail;
+mod header;
+mod indicator;
+mod outline;
+mod source;
+mod summary;
+mod yearend;
+
+use hoshin_core::{FiscalYear, Organization, PolicyContent, Stage};
+
+pub use decode::{decode, DecodeError, Encoding, MAX_INPUT_BYTES};
+pub use outline::outline;
+
+/// What the caller knows about a document that the document may not say (command-line options).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hints {
+    pub organization: Option<String>,
+    pub city: Option<String>,
+    pub fiscal_year: Option<FiscalYear>,
+}
+
+/// The layout a document was recognised as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// The common format (共通様式, FY2023 onwards): issues with 課題認識, 主な戦略, アウトカム指標 and the
+    /// year-end table.
+    Common,
+    /// A ward's detailed layout (めざす成果及び戦略 n-m, 具体的取組 n-m-k, process indicators with ○/— histories).
+    Detailed,
+    /// The older one-page summary (めざす状態 / アウトカム指標 / 戦略, 市政改革プラン2.0 items).
+    Summary,
+    /// Nothing that looks like an operating policy.
+    Unknown,
+}
+
+impl Layout {
+    pub fn code(self) -> &'static str {
+        match self {
+            Layout::Common => "common",
+            Layout::Detailed => "detailed",
+            Layout::Summary => "summary",
+            Layout::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// How something was read, for the record (a year taken from the budget columns).
+    Info,
+    /// Read, but the reader should check it against the source (a pairing by order, an inferred city).
+    Warning,
+    /// Could not be read; the source text is kept where it belongs.
+    Error,
+}
+
+impl Severity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Something the importer wants a person to know, about one source line (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub line: usize,
+    pub message: String,
+}
+
+/// What became of one non-blank source line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LineUse {
+    /// Part of a field: a readable path such as `issue 1-(1) / strategies` or `issue 2 / results ⑤`.
+    Field(String),
+    /// A label of the format (「課題認識」, 「アウトカム指標」) or a table header.
+    Label(String),
+    /// Page furniture that carries no policy content: handout labels, format markers, legends, captions.
+    Furniture(String),
+    /// Nothing took it. Policy content must never end here.
+    Unassigned,
+}
+
+/// Every non-blank line with what became of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// (line number, use), in line order.
+    pub lines: Vec<(usize, LineUse)>,
+}
+
+impl Coverage {
+    pub fn unassigned(&self) -> impl Iterator<Item = usize> + '_ {
+        self.lines.iter().filter(|(_, line_use)| *line_use == LineUse::Unassigned).map(|(number, _)| *number)
+    }
+
+    pub fn count(&self, kind: fn(&LineUse) -> bool) -> usize {
+        self.lines.iter().filter(|(_, line_use)| kind(line_use)).count()
+    }
+}
+
+/// How sure the importer is that a year-end row was put together right (DOMAIN.md §7: PDF text scrambles
+/// the columns «actual | mark | previous»).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confidence {
+    /// The cells came on one line, or only one pairing fits their shapes and units.
+    Certain,
+    /// Several pairings fit; the cells were paired in the order they appear. Check against the source.
+    ByOrder,
+}
+
+impl Confidence {
+    pub fn code(self) -> &'static str {
+        match self {
+            Confidence::Certain => "certain",
+            Confidence::ByOrder => "by_order",
+        }
+    }
+}
+
+/// How one indicator's year-end row was assembled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pairing {
+    pub issue: hoshin_core::IssueId,
+    pub number: u32,
+    /// The source lines the cells came from.
+    pub lines: Vec<usize>,
+    pub confidence: Confidence,
+}
+
+/// The result of reading one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    pub layout: Layout,
+    pub organization: Option<Organization>,
+    pub fiscal_year: Option<FiscalYear>,
+    /// The latest stage the document shows.
+    pub stage: Stage,
+    pub content: PolicyContent,
+    pub pairings: Vec<Pairing>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub coverage: Coverage,
+}
+
+impl Parsed {
+    /// The policy, when the document (or the hints) said whose and which year it is.
+    pub fn policy(&self) -> Option<hoshin_core::Policy> {
+        Some(hoshin_core::Policy {
+            organization: self.organization.clone()?,
+            fiscal_year: self.fiscal_year?,
+            stage: self.stage,
+            content: self.content.clone(),
+        })
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error)
+    }
+}
+
+/// Reads a document. Never fails: what cannot be read is reported in the diagnostics.
+pub fn parse(text: &str, hints: &Hints) -> Parsed {
+    let document = source::Document::new(text);
+    let mut reader = source::Reader::new(&document);
+    let header = header::read_header(&document, &mut reader, hints);
+    let layout = detect_layout(&document);
+    let mut content = PolicyContent { head: header.head.clone(), title: header.title.clone(), ..Default::default() };
+    let mut pairings = Vec::new();
+    let context = header::YearContext::new(header.fiscal_year, &document);
+    match layout {
+        Layout::Common => common::read(&document, &mut reader, &context, &mut content, &mut pairings),
+        Layout::Detailed => detail::read(&document, &mut reader, &context, &mut content),
+        Layout::Summary => summary::read(&document, &mut reader, &context, &mut content),
+        Layout::Unknown => {
+            let line = document.first_non_blank().unwrap_or(1);
+            reader.error(
+                line,
+                "this is not an operating policy (運営方針): no 経営課題, 課題認識, めざす状態 or アウトカム指標 found"
+                    .to_string(),
+            );
+        }
+    }
+    let fiscal_year = header.fiscal_year.or_else(|| context.inferred_policy_year(&content, &mut reader));
+    let stage = header::stage(&header, &content, &mut reader);
+    content.notes = header.notes;
+    let (diagnostics, coverage) = reader.finish(&document);
+    Parsed { layout, organization: header.organization, fiscal_year, stage, content, pairings, diagnostics, coverage }
+}
+
+fn detect_layout(document: &source::Document<'_>) -> Layout {
+    let has = |needle: &str| document.lines.iter().any(|line| line.compact.contains(needle));
+    if has("具体的取組") || has("めざす成果及び戦略") {
+        Layout::Detailed
+    } else if has("課題認識") || (has("経営課題") && has("アウトカム指標")) {
+        Layout::Common
+    } else if has("めざす状態") || has("取組項目") {
+        Layout::Summary
+    } else {
+        Layout::Unknown
+    }
+}
