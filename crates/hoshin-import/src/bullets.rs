@@ -16,9 +16,19 @@ pub(crate) struct Bullets {
 impl Bullets {
     /// Adds the content of one line (or one table cell).
     pub fn push(&mut self, text: &str) {
-        for paragraph in text.split('\n') {
+        // Paragraphs that markup kept apart (「<p>…</p>」) are items of their own; only a physical line may
+        // continue the item before it.
+        for (index, paragraph) in text.split('\n').enumerate() {
+            if index > 0 && !paragraph.trim().is_empty() {
+                self.open = false;
+            }
             self.push_paragraph(paragraph.trim());
         }
+    }
+
+    /// Ends the current item: after a blank line, the next line starts a new one.
+    pub fn close(&mut self) {
+        self.open = false;
     }
 
     fn push_paragraph(&mut self, text: &str) {
@@ -162,7 +172,9 @@ fn indicator_links(text: &str) -> (Vec<u32>, &str) {
     };
     let Some(end) = inner.find(')') else { return (Vec::new(), text) };
     let links = inner[..end].chars().filter_map(circled_number).collect();
-    let close = text.find(['）', ')']).map_or(text.len(), |index| index + text[index..].chars().next().map_or(0, char::len_utf8));
+    let close = text
+        .find(['）', ')'])
+        .map_or(text.len(), |index| index + text[index..].chars().next().map_or(0, char::len_utf8));
     (links, &text[close..])
 }
 
@@ -194,7 +206,10 @@ mod tests {
 
     #[test]
     fn inline_bullets_split_only_at_marks_after_spaces() {
-        assert_eq!(split_items("・安全で安心なまちづくり ・こども・子育て施策の充実"), vec!["安全で安心なまちづくり", "こども・子育て施策の充実"]);
+        assert_eq!(
+            split_items("・安全で安心なまちづくり ・こども・子育て施策の充実"),
+            vec!["安全で安心なまちづくり", "こども・子育て施策の充実"]
+        );
         assert_eq!(split_items("災害に強い。 街頭犯罪を減らす。"), vec!["災害に強い。", "街頭犯罪を減らす。"]);
         assert_eq!(split_items("一文目。二文目。"), vec!["一文目。二文目。"]);
     }

@@ -11,7 +11,7 @@ use hoshin_core::{Indicator, IndicatorKind, Issue, IssueId, PolicyContent, Publi
 
 use crate::bullets::Bullets;
 use crate::header::YearContext;
-use crate::indicator::{read_budgets, read_indicator};
+use crate::indicator::{read_budgets, read_indicator, split_side_by_side};
 use crate::source::{match_label, Document, LabelSpec, Reader};
 use crate::yearend::{assemble, circled, tokenize, Fragment};
 use crate::{Pairing, Severity};
@@ -56,7 +56,12 @@ pub(crate) const LABELS: &[LabelSpec<Label>] = &[
         inline: true,
         year_prefix: false,
     },
-    LabelSpec { label: Label::Mission, spellings: &["使命", "使命(どういう役割を担うのか)"], inline: true, year_prefix: false },
+    LabelSpec {
+        label: Label::Mission,
+        spellings: &["使命", "使命(どういう役割を担うのか)"],
+        inline: true,
+        year_prefix: false,
+    },
     LabelSpec {
         label: Label::Approach,
         spellings: &["所属運営の基本的な考え方", "所属運営の基本的な考え方(区長の方針)"],
@@ -89,7 +94,11 @@ pub(crate) const LABELS: &[LabelSpec<Label>] = &[
     },
     LabelSpec {
         label: Label::ResultsLabel,
-        spellings: &["アウトカム指標の達成状況(定量評価)", "アウトカム指標の達成状況", "アウトカム指数の達成状況(定量評価)"],
+        spellings: &[
+            "アウトカム指標の達成状況(定量評価)",
+            "アウトカム指標の達成状況",
+            "アウトカム指数の達成状況(定量評価)",
+        ],
         inline: false,
         year_prefix: false,
     },
@@ -189,8 +198,8 @@ impl IssueBuilder {
     }
 }
 
-struct State<'d, 'a> {
-    document: &'d Document<'a>,
+struct State<'d> {
+    document: &'d Document,
     context: &'d YearContext,
     section: Section,
     goal: Bullets,
@@ -207,7 +216,7 @@ struct State<'d, 'a> {
 }
 
 pub(crate) fn read(
-    document: &Document<'_>,
+    document: &Document,
     reader: &mut Reader,
     context: &YearContext,
     content: &mut PolicyContent,
@@ -247,8 +256,9 @@ pub(crate) fn read(
             state.results_header(line.number, reader);
             continue;
         }
-        let found = match_label(document, index - 1, LABELS)
-            .filter(|found| state.issues.is_empty() || !matches!(found.label, Label::Goal | Label::Mission | Label::Approach));
+        let found = match_label(document, index - 1, LABELS).filter(|found| {
+            state.issues.is_empty() || !matches!(found.label, Label::Goal | Label::Mission | Label::Approach)
+        });
         if let Some(found) = found {
             // A wrapped label took the following lines too.
             let last = *found.lines.last().unwrap_or(&line.number);
@@ -285,7 +295,7 @@ pub(crate) fn read(
 }
 
 /// 「経営課題１　人がつながる…」, 「経営課題1-(1)地域コミュニティの活性化」, 「経営課題5 【区民から…】」.
-pub(crate) fn issue_heading(line: &crate::source::Line<'_>) -> Option<(IssueId, String)> {
+pub(crate) fn issue_heading(line: &crate::source::Line) -> Option<(IssueId, String)> {
     let rest = line.compact.strip_prefix("経営課題")?;
     let id_len = rest
         .char_indices()
@@ -304,12 +314,16 @@ pub(crate) fn issue_heading(line: &crate::source::Line<'_>) -> Option<(IssueId, 
     Some((id, title))
 }
 
-impl State<'_, '_> {
+impl State<'_> {
     fn in_issue(&self) -> bool {
         !self.issues.is_empty()
             && matches!(
                 self.section,
-                Section::IssueLead | Section::ProblemRecognition | Section::Strategies | Section::Indicators | Section::Results
+                Section::IssueLead
+                    | Section::ProblemRecognition
+                    | Section::Strategies
+                    | Section::Indicators
+                    | Section::Results
             )
     }
 
@@ -343,7 +357,8 @@ impl State<'_, '_> {
 
     /// Switches to the section of `label`; returns the coverage path of its content.
     fn switch(&mut self, label: Label, line: usize, reader: &mut Reader) -> String {
-        let issue_label = matches!(label, Label::ProblemRecognition | Label::Strategies | Label::Indicators | Label::ResultsLabel);
+        let issue_label =
+            matches!(label, Label::ProblemRecognition | Label::Strategies | Label::Indicators | Label::ResultsLabel);
         if issue_label {
             let repeated = self.issues.last().is_none_or(|issue| {
                 issue.seen.contains(&label) && label != Label::ResultsLabel
@@ -414,7 +429,7 @@ impl State<'_, '_> {
         }
     }
 
-    fn budget_line(&mut self, line: &crate::source::Line<'_>, reader: &mut Reader) -> bool {
+    fn budget_line(&mut self, line: &crate::source::Line, reader: &mut Reader) -> bool {
         let text = line.cells.join("\t");
         let Some((budgets, problems)) = read_budgets(&text, self.context) else { return false };
         let Some(issue) = self.issues.last_mut() else { return false };
@@ -449,7 +464,11 @@ impl State<'_, '_> {
                 self.sdg_lines.push(line);
                 "sdg_goals".to_string()
             }
-            Section::IssueLead | Section::ProblemRecognition | Section::Strategies | Section::Indicators | Section::Results => {
+            Section::IssueLead
+            | Section::ProblemRecognition
+            | Section::Strategies
+            | Section::Indicators
+            | Section::Results => {
                 let Some(issue) = self.issues.last_mut() else { return };
                 match self.section {
                     Section::IssueLead => {
@@ -470,7 +489,13 @@ impl State<'_, '_> {
                         format!("{issue_path} / indicators")
                     }
                     _ => {
-                        reader.warning(line, format!("{issue_path}: text in the year-end table that is not a result: 「{}」", short(text)));
+                        reader.warning(
+                            line,
+                            format!(
+                                "{issue_path}: text in the year-end table that is not a result: 「{}」",
+                                short(text)
+                            ),
+                        );
                         format!("{issue_path} / results")
                     }
                 }
@@ -533,18 +558,28 @@ impl State<'_, '_> {
                 .indicators
                 .into_items()
                 .into_iter()
-                .map(|text| read_indicator(&text, IndicatorKind::Outcome, self.context).indicator)
+                .flat_map(|text| split_side_by_side(&text, self.context))
+                .map(|text| read_indicator(&text, IndicatorKind::Outcome, self.context))
                 .collect();
             number_indicators(&mut issue.indicators);
             for indicator in &issue.indicators {
                 if let Some(hoshin_core::TargetText::NotEvaluable { reason, .. }) = &indicator.target {
-                    reader.warning(first_indicator_line, format!("issue {id}: indicator {}: target not evaluable: {reason}", number_text(indicator)));
+                    reader.warning(
+                        first_indicator_line,
+                        format!("issue {id}: indicator {}: target not evaluable: {reason}", number_text(indicator)),
+                    );
                 }
             }
             for group in &issue.strategies {
                 for link in &group.indicator_links {
                     if !issue.indicators.iter().any(|indicator| indicator.number == Some(*link)) {
-                        reader.warning(first_indicator_line, format!("issue {id}: a strategy links to indicator {} which the issue does not have", circled(*link)));
+                        reader.warning(
+                            first_indicator_line,
+                            format!(
+                                "issue {id}: a strategy links to indicator {} which the issue does not have",
+                                circled(*link)
+                            ),
+                        );
                     }
                 }
             }
@@ -592,12 +627,25 @@ fn attach_results(
         reader.warning(line, format!("issue {}: {message}", issue.id));
     }
     let Some(fiscal_year) = context.fiscal_year else {
-        reader.error(fragments[0].line, format!("issue {}: year-end results found but the policy's fiscal year is unknown; pass --fiscal-year", issue.id));
+        reader.error(
+            fragments[0].line,
+            format!(
+                "issue {}: year-end results found but the policy's fiscal year is unknown; pass --fiscal-year",
+                issue.id
+            ),
+        );
         return;
     };
     for row in assembly.rows {
         let Some(indicator) = issue.indicators.iter_mut().find(|indicator| indicator.number == Some(row.number)) else {
-            reader.error(row.lines[0], format!("issue {}: a year-end result for {} but the issue has no such indicator", issue.id, circled(row.number)));
+            reader.error(
+                row.lines[0],
+                format!(
+                    "issue {}: a year-end result for {} but the issue has no such indicator",
+                    issue.id,
+                    circled(row.number)
+                ),
+            );
             continue;
         };
         indicator.results.push(YearResult {
@@ -626,7 +674,13 @@ fn issue_tag(text: &str) -> Option<IssueId> {
     IssueId::parse(compact(inner).strip_prefix("経営課題")?)
 }
 
-fn place_block(content: &mut PolicyContent, id: Option<IssueId>, text: Option<String>, future: bool, reader: &mut Reader) {
+fn place_block(
+    content: &mut PolicyContent,
+    id: Option<IssueId>,
+    text: Option<String>,
+    future: bool,
+    reader: &mut Reader,
+) {
     let Some(text) = text else { return };
     let target = match id {
         Some(id) => match content.issues.iter_mut().find(|issue| issue.id == id) {
@@ -638,7 +692,10 @@ fn place_block(content: &mut PolicyContent, id: Option<IssueId>, text: Option<St
                 }
             }
             None => {
-                reader.warning(1, format!("【経営課題{id}】 names an issue the document does not have; kept with the whole policy"));
+                reader.warning(
+                    1,
+                    format!("【経営課題{id}】 names an issue the document does not have; kept with the whole policy"),
+                );
                 if future {
                     &mut content.future_policy
                 } else {

@@ -34,7 +34,9 @@ pub enum DecodeError {
         "the file is binary, not text (byte {offset} is {byte:#04x}); give the text of the document, a web page, or a PDF"
     )]
     Binary { offset: usize, byte: u8 },
-    #[error("the file is neither UTF-8 nor Shift_JIS text (the first bad byte is at offset {offset}); save it as UTF-8")]
+    #[error(
+        "the file is neither UTF-8 nor Shift_JIS text (the first bad byte is at offset {offset}); save it as UTF-8"
+    )]
     UnknownEncoding { offset: usize },
 }
 

@@ -8,8 +8,29 @@ use crate::Hints;
 
 /// Osaka City's 24 wards.
 pub(crate) const OSAKA_WARDS: [&str; 24] = [
-    "北区", "都島区", "福島区", "此花区", "中央区", "西区", "港区", "大正区", "天王寺区", "浪速区", "西淀川区", "淀川区",
-    "東淀川区", "東成区", "生野区", "旭区", "城東区", "鶴見区", "阿倍野区", "住之江区", "住吉区", "東住吉区", "平野区",
+    "北区",
+    "都島区",
+    "福島区",
+    "此花区",
+    "中央区",
+    "西区",
+    "港区",
+    "大正区",
+    "天王寺区",
+    "浪速区",
+    "西淀川区",
+    "淀川区",
+    "東淀川区",
+    "東成区",
+    "生野区",
+    "旭区",
+    "城東区",
+    "鶴見区",
+    "阿倍野区",
+    "住之江区",
+    "住吉区",
+    "東住吉区",
+    "平野区",
     "西成区",
 ];
 
@@ -25,8 +46,26 @@ const SHARED_WARD_NAMES: [(&str, &str); 6] = [
 
 /// Cities with wards (政令指定都市), whose names a document may use to say which city it belongs to.
 const CITIES: [&str; 20] = [
-    "札幌市", "仙台市", "さいたま市", "千葉市", "横浜市", "川崎市", "相模原市", "新潟市", "静岡市", "浜松市", "名古屋市",
-    "京都市", "大阪市", "堺市", "神戸市", "岡山市", "広島市", "北九州市", "福岡市", "熊本市",
+    "札幌市",
+    "仙台市",
+    "さいたま市",
+    "千葉市",
+    "横浜市",
+    "川崎市",
+    "相模原市",
+    "新潟市",
+    "静岡市",
+    "浜松市",
+    "名古屋市",
+    "京都市",
+    "大阪市",
+    "堺市",
+    "神戸市",
+    "岡山市",
+    "広島市",
+    "北九州市",
+    "福岡市",
+    "熊本市",
 ];
 
 pub(crate) struct Header {
@@ -39,7 +78,7 @@ pub(crate) struct Header {
     pub notes_lines: Vec<usize>,
 }
 
-pub(crate) fn read_header(document: &Document<'_>, reader: &mut Reader, hints: &Hints) -> Header {
+pub(crate) fn read_header(document: &Document, reader: &mut Reader, hints: &Hints) -> Header {
     let mut header = Header {
         organization: None,
         fiscal_year: None,
@@ -224,7 +263,7 @@ fn read_date(compacted: &str) -> Option<(i32, u32, u32)> {
 }
 
 /// Which cities the document names, with counts.
-fn cities_named(document: &Document<'_>) -> Vec<(&'static str, usize, usize)> {
+fn cities_named(document: &Document) -> Vec<(&'static str, usize, usize)> {
     let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
     for line in &document.lines {
         for city in CITIES {
@@ -289,7 +328,7 @@ fn read_city(
 }
 
 /// The Osaka ward the body names most often, longest name first (東淀川区 before 淀川区), with its first line.
-fn ward_mentioned(document: &Document<'_>) -> Option<(String, usize)> {
+fn ward_mentioned(document: &Document) -> Option<(String, usize)> {
     let mut wards: Vec<&str> = OSAKA_WARDS.to_vec();
     wards.sort_by_key(|ward| std::cmp::Reverse(ward.chars().count()));
     let mut counts: Vec<(&str, usize, usize)> = Vec::new();
@@ -327,7 +366,7 @@ pub(crate) struct YearContext {
 }
 
 impl YearContext {
-    pub fn new(fiscal_year: Option<FiscalYear>, document: &Document<'_>) -> YearContext {
+    pub fn new(fiscal_year: Option<FiscalYear>, document: &Document) -> YearContext {
         let era = fiscal_year.and_then(Era::of).or_else(|| {
             document.lines.iter().find_map(|line| {
                 let heisei = line.compact.find("平成");
@@ -361,7 +400,10 @@ impl YearContext {
             )
         });
         if let Some(year) = budgets.map(|budget| budget.fiscal_year).max() {
-            reader.info(1, format!("the document has no title with its year; {year} is the year of its last budget column"));
+            reader.info(
+                1,
+                format!("the document has no title with its year; {year} is the year of its last budget column"),
+            );
             return Some(year);
         }
         let results = content.indicators().into_iter().flat_map(|(_, indicator)| indicator.results.iter());

@@ -22,15 +22,8 @@ const DATA_SOURCES: &[&str] = &[
     "区民アンケート",
 ];
 
-/// What reading an indicator's text found, besides the indicator.
-pub(crate) struct ReadIndicator {
-    pub indicator: Indicator,
-    /// The target text as printed (after the wording), for the CSV and for display.
-    pub target_text: String,
-}
-
 /// Reads an indicator sentence. The target stays as text with the reason when it cannot be read.
-pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearContext) -> ReadIndicator {
+pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearContext) -> Indicator {
     let text = text.trim();
     let (number, body) = match text.chars().next().and_then(circled_number) {
         Some(number) => (Some(number), text[text.chars().next().map_or(0, char::len_utf8)..].trim_start()),
@@ -50,24 +43,18 @@ pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearCont
     indicator.number = number;
     indicator.notes = notes;
     let parse_context = ParseContext { era: context.era };
-    let target_text;
     match parse_target(main, parse_context) {
         Ok(target) => {
-            let (wording, rest) = match &target.subject {
-                Some(subject) => {
-                    let split = original_prefix_len(main, subject.chars().count());
-                    (main[..split].trim().to_string(), main[split..].trim())
-                }
-                None => (String::new(), main),
+            let wording = match &target.subject {
+                Some(subject) => main[..original_prefix_len(main, subject.chars().count())].trim().to_string(),
+                None => String::new(),
             };
-            target_text = rest.trim_start_matches(['を', '：', ':', '、']).trim().to_string();
             indicator.wording = if wording.is_empty() { main.to_string() } else { wording };
             indicator.target_change = target.change_label;
             indicator.target = Some(TargetText::Parsed(target));
         }
         Err(reason) => {
             let (wording, target) = split_at_colon(main);
-            target_text = target.to_string();
             indicator.wording = wording.to_string();
             indicator.target_change = change_label(main);
             indicator.target = Some(TargetText::NotEvaluable { text: target.to_string(), reason });
@@ -77,7 +64,49 @@ pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearCont
         .iter()
         .find(|source| normalize(&indicator.wording).contains(&normalize(source)))
         .map(|source| (*source).to_string());
-    ReadIndicator { indicator, target_text }
+    indicator
+}
+
+/// The target as printed, without the wording before it: 「令和10年度末までに55％以上とする。」, 「48%以上」.
+pub fn printed_target(indicator: &Indicator) -> &str {
+    match &indicator.target {
+        Some(TargetText::Parsed(target)) => {
+            let rest = target.original.strip_prefix(indicator.wording.as_str()).unwrap_or(&target.original);
+            rest.trim().trim_start_matches(['を', '：', ':', '、']).trim()
+        }
+        Some(TargetText::NotEvaluable { text, .. }) => text,
+        None => "",
+    }
+}
+
+/// Indicators printed side by side in one cell whose list tags were lost (「…割合：57%以上 地域で…割合：80%以上」):
+/// split after a target's end (以上, 以下…) where a space and another sentence with its own target follow.
+pub(crate) fn split_side_by_side(text: &str, context: &YearContext) -> Vec<String> {
+    const ENDS: [&str; 7] = ["以上", "以下", "未満", "以内", "とする。", "とする", "増"];
+    let parse_context = ParseContext { era: context.era };
+    let mut parts = Vec::new();
+    let mut rest = text.trim();
+    'outer: loop {
+        for (index, c) in rest.char_indices() {
+            if !c.is_whitespace() {
+                continue;
+            }
+            let before = rest[..index].trim_end();
+            let after = rest[index..].trim_start();
+            if ENDS.iter().any(|end| before.ends_with(end))
+                && after.chars().count() >= 8
+                && parse_target(before, parse_context).is_ok()
+                && parse_target(after, parse_context).is_ok()
+            {
+                parts.push(before.to_string());
+                rest = after;
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    parts.push(rest.to_string());
+    parts
 }
 
 /// 「…の割合：」 + target: the wording and the target text at the last full-width or ASCII colon.
@@ -175,10 +204,13 @@ mod tests {
             IndicatorKind::Outcome,
             &context(),
         );
-        let indicator = read.indicator;
+        let indicator = read;
         assert_eq!(indicator.number, Some(1));
-        assert_eq!(indicator.wording, "区民意識調査で「子育てに関する悩みの相談先を知っている」と回答する子育て世帯※の割合");
-        assert_eq!(read.target_text, "令和10年度末までに70％以上とする。");
+        assert_eq!(
+            indicator.wording,
+            "区民意識調査で「子育てに関する悩みの相談先を知っている」と回答する子育て世帯※の割合"
+        );
+        assert_eq!(printed_target(&indicator), "令和10年度末までに70％以上とする。");
         assert_eq!(indicator.notes, vec!["※子育て世帯＝「就学前」と回答した回答者"]);
         assert_eq!(indicator.data_source.as_deref(), Some("区民意識調査"));
         assert!(matches!(indicator.target, Some(TargetText::Parsed(_))));
@@ -186,17 +218,38 @@ mod tests {
 
     #[test]
     fn reads_colon_targets_and_keeps_unreadable_ones() {
-        let read = read_indicator("地域活動協議会を知っている区民アンケート回答者の割合：40%以上", IndicatorKind::Outcome, &context());
-        assert_eq!(read.indicator.wording, "地域活動協議会を知っている区民アンケート回答者の割合");
-        assert_eq!(read.target_text, "40%以上");
-        let read = read_indicator("区役所が様々な機会を通じて区民の意見やニーズを把握していると感じる区民の割合：", IndicatorKind::Outcome, &context());
-        assert!(matches!(read.indicator.target, Some(TargetText::NotEvaluable { .. })));
-        assert_eq!(read.indicator.wording, "区役所が様々な機会を通じて区民の意見やニーズを把握していると感じる区民の割合");
+        let read = read_indicator(
+            "地域活動協議会を知っている区民アンケート回答者の割合：40%以上",
+            IndicatorKind::Outcome,
+            &context(),
+        );
+        assert_eq!(read.wording, "地域活動協議会を知っている区民アンケート回答者の割合");
+        assert_eq!(printed_target(&read), "40%以上");
+        let read = read_indicator(
+            "区役所が様々な機会を通じて区民の意見やニーズを把握していると感じる区民の割合：",
+            IndicatorKind::Outcome,
+            &context(),
+        );
+        assert!(matches!(read.target, Some(TargetText::NotEvaluable { .. })));
+        assert_eq!(read.wording, "区役所が様々な機会を通じて区民の意見やニーズを把握していると感じる区民の割合");
+    }
+
+    #[test]
+    fn splits_indicators_printed_side_by_side() {
+        let parts = split_side_by_side(
+            "家庭や地域で防災対策を講じている区民アンケート回答者の割合：57%以上 地域で安心して暮らせる感覚を抱いているアンケート回答者の割合：80%以上",
+            &context(),
+        );
+        assert_eq!(parts.len(), 2);
+        assert!(parts[1].starts_with("地域で安心して"));
+        assert_eq!(split_side_by_side("受験率100% かつ 理解度全員95点以上", &context()).len(), 1);
+        assert_eq!(split_side_by_side("コンビニでの証明書発行割合 40%以上", &context()).len(), 1);
     }
 
     #[test]
     fn reads_budget_rows() {
-        let (budgets, problems) = read_budgets("４決算額 62百万円 ５予算額 63百万円 ６予算額 64百万円", &context()).unwrap();
+        let (budgets, problems) =
+            read_budgets("４決算額 62百万円 ５予算額 63百万円 ６予算額 64百万円", &context()).unwrap();
         assert!(problems.is_empty());
         let read: Vec<(i32, BudgetKind, Option<i64>)> =
             budgets.iter().map(|b| (b.fiscal_year.start_year(), b.kind, b.amount.yen)).collect();
@@ -208,7 +261,8 @@ mod tests {
                 (2024, BudgetKind::Planned, Some(64_000_000)),
             ]
         );
-        let (budgets, _) = read_budgets("4 決算額\t213百万円\t5 予算額\t242百万円\t6 予算額\t283百万円", &context()).unwrap();
+        let (budgets, _) =
+            read_budgets("4 決算額\t213百万円\t5 予算額\t242百万円\t6 予算額\t283百万円", &context()).unwrap();
         assert_eq!(budgets[2].amount.yen, Some(283_000_000));
         let (budgets, _) = read_budgets("3決算額\t— 円\t4予算額\t— 円\t5予算額\t— 円", &context()).unwrap();
         assert_eq!(budgets.len(), 3);

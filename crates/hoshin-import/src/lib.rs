@@ -22,6 +22,7 @@ mod yearend;
 use hoshin_core::{FiscalYear, Organization, PolicyContent, Stage};
 
 pub use decode::{decode, DecodeError, Encoding, MAX_INPUT_BYTES};
+pub use indicator::printed_target;
 pub use outline::outline;
 
 /// What the caller knows about a document that the document may not say (command-line options).
@@ -203,7 +204,7 @@ pub fn parse(text: &str, hints: &Hints) -> Parsed {
     Parsed { layout, organization: header.organization, fiscal_year, stage, content, pairings, diagnostics, coverage }
 }
 
-fn detect_layout(document: &source::Document<'_>) -> Layout {
+fn detect_layout(document: &source::Document) -> Layout {
     let has = |needle: &str| document.lines.iter().any(|line| line.compact.contains(needle));
     if has("具体的取組") || has("めざす成果及び戦略") {
         Layout::Detailed

@@ -152,7 +152,8 @@ fn render_initiative(o: &mut String, initiative: &Initiative, parsed: &Parsed) {
 }
 
 fn render_activity(o: &mut String, activity: &Activity) {
-    let planned = activity.planned_level.as_ref().map_or(String::new(), |level| format!(" [planned {}]", measure(level)));
+    let planned =
+        activity.planned_level.as_ref().map_or(String::new(), |level| format!(" [planned {}]", measure(level)));
     let actuals: Vec<String> =
         activity.actuals.iter().map(|(year, value)| format!("{}: {}", year.start_year(), measure(value))).collect();
     line(o, 3, &format!("activity: {}{planned} {}", activity.name, actuals.join("; ")));
@@ -180,15 +181,23 @@ fn render_indicator(o: &mut String, depth: usize, indicator: &Indicator, issue: 
     }
     for result in &indicator.results {
         let actual = result.actual.as_ref().map_or("-".to_string(), measure);
-        let mark = result.published_mark.as_ref().map_or("-".to_string(), |mark| format!("{} ({})", mark.mark.letter(), mark.original));
-        let year_target = result.year_target.as_ref().map_or(String::new(), |target| format!(" [that year's target {}]", target.render(Lang::Ja)));
+        let mark = result
+            .published_mark
+            .as_ref()
+            .map_or("-".to_string(), |mark| format!("{} ({})", mark.mark.letter(), mark.original));
+        let year_target = result
+            .year_target
+            .as_ref()
+            .map_or(String::new(), |target| format!(" [that year's target {}]", target.render(Lang::Ja)));
         line(o, depth + 1, &format!("{}: {actual} mark {mark}{year_target}", result.fiscal_year.start_year()));
     }
     if let Some(previous) = &indicator.previous_actual {
         line(o, depth + 1, &format!("previous: {}", measure(previous)));
     }
     if let (Some(issue), Some(number)) = (issue, indicator.number) {
-        if let Some(pairing) = parsed.pairings.iter().find(|pairing| pairing.issue == issue.id && pairing.number == number) {
+        if let Some(pairing) =
+            parsed.pairings.iter().find(|pairing| pairing.issue == issue.id && pairing.number == number)
+        {
             let lines: Vec<String> = pairing.lines.iter().map(usize::to_string).collect();
             line(o, depth + 1, &format!("pairing: {} from lines {}", pairing.confidence.code(), lines.join(", ")));
         }
@@ -210,7 +219,11 @@ fn budgets(o: &mut String, depth: usize, budgets: &[Budget]) {
             BudgetKind::Planned => "予算額",
         };
         let yen = budget.amount.yen.map_or("none".to_string(), format_yen);
-        line(o, depth, &format!("budget {} {kind}: {} = {yen}", budget.fiscal_year.start_year(), budget.amount.original));
+        line(
+            o,
+            depth,
+            &format!("budget {} {kind}: {} = {yen}", budget.fiscal_year.start_year(), budget.amount.original),
+        );
     }
 }
 

@@ -8,17 +8,16 @@ use crate::{Coverage, Diagnostic, LineUse, Severity};
 
 /// One source line.
 #[derive(Debug)]
-pub(crate) struct Line<'a> {
+pub(crate) struct Line {
     /// 1-based.
     pub number: usize,
-    pub raw: &'a str,
     /// Non-empty tab-separated cells with HTML tags and markdown emphasis removed, trimmed.
     pub cells: Vec<String>,
     /// All cells normalised (NFKC) with whitespace removed: the form labels are matched in.
     pub compact: String,
 }
 
-impl Line<'_> {
+impl Line {
     pub fn is_blank(&self) -> bool {
         self.compact.is_empty()
     }
@@ -34,12 +33,12 @@ impl Line<'_> {
     }
 }
 
-pub(crate) struct Document<'a> {
-    pub lines: Vec<Line<'a>>,
+pub(crate) struct Document {
+    pub lines: Vec<Line>,
 }
 
-impl<'a> Document<'a> {
-    pub fn new(text: &'a str) -> Document<'a> {
+impl Document {
+    pub fn new(text: &str) -> Document {
         let lines = text
             .split('\n')
             .enumerate()
@@ -48,7 +47,7 @@ impl<'a> Document<'a> {
                 let cells: Vec<String> =
                     raw.split('\t').map(clean_cell).filter(|cell| !cell.trim().is_empty()).collect();
                 let compact = compact(&cells.concat());
-                Line { number: index + 1, raw, cells, compact }
+                Line { number: index + 1, cells, compact }
             })
             .collect();
         Document { lines }
@@ -59,7 +58,7 @@ impl<'a> Document<'a> {
     }
 
     /// The line with 1-based `number`.
-    pub fn line(&self, number: usize) -> &Line<'a> {
+    pub fn line(&self, number: usize) -> &Line {
         &self.lines[number - 1]
     }
 }
@@ -107,7 +106,7 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn new(document: &Document<'_>) -> Reader {
+    pub fn new(document: &Document) -> Reader {
         Reader { uses: vec![None; document.lines.len() + 1], diagnostics: Vec::new() }
     }
 
@@ -149,7 +148,7 @@ impl Reader {
         self.diagnose(Severity::Error, line, message);
     }
 
-    pub fn finish(mut self, document: &Document<'_>) -> (Vec<Diagnostic>, Coverage) {
+    pub fn finish(mut self, document: &Document) -> (Vec<Diagnostic>, Coverage) {
         let mut coverage = Coverage::default();
         for line in &document.lines {
             if line.is_blank() {
@@ -190,7 +189,7 @@ pub(crate) struct LabelMatch<L> {
 /// (「主な戦略」「(課題解決の方」「」「策)」). A leading fiscal year (「令和6年度」) is ignored when the label
 /// allows it.
 pub(crate) fn match_label<L: Copy>(
-    document: &Document<'_>,
+    document: &Document,
     index: usize,
     labels: &[LabelSpec<L>],
 ) -> Option<LabelMatch<L>> {
@@ -200,7 +199,11 @@ pub(crate) fn match_label<L: Copy>(
         let first_cell = compact(&line.cells[0]);
         for spec in labels {
             if spec.matches_exactly(&first_cell) {
-                return Some(LabelMatch { label: spec.label, lines: vec![line.number], rest: line.cells[1..].to_vec() });
+                return Some(LabelMatch {
+                    label: spec.label,
+                    lines: vec![line.number],
+                    rest: line.cells[1..].to_vec(),
+                });
             }
         }
     }
@@ -337,10 +340,21 @@ mod tests {
             Approach,
         }
         let specs = [
-            LabelSpec { label: L::Strategies, spellings: &["主な戦略(課題解決の方策)", "主な戦略"], inline: false, year_prefix: false },
-            LabelSpec { label: L::Approach, spellings: &["所属運営の基本的な考え方"], inline: false, year_prefix: true },
+            LabelSpec {
+                label: L::Strategies,
+                spellings: &["主な戦略(課題解決の方策)", "主な戦略"],
+                inline: false,
+                year_prefix: false,
+            },
+            LabelSpec {
+                label: L::Approach,
+                spellings: &["所属運営の基本的な考え方"],
+                inline: false,
+                year_prefix: true,
+            },
         ];
-        let document = Document::new("主な戦略\n(課題解決の方\n\n策)\n\n【見出し】\n令和６年度\n所属運営の\n基本的な\n考え方\n");
+        let document =
+            Document::new("主な戦略\n(課題解決の方\n\n策)\n\n【見出し】\n令和６年度\n所属運営の\n基本的な\n考え方\n");
         let found = match_label(&document, 0, &specs).unwrap();
         assert_eq!((found.label, found.lines), (L::Strategies, vec![1, 2, 4]));
         let found = match_label(&document, 6, &specs).unwrap();

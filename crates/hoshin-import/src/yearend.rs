@@ -49,7 +49,11 @@ pub(crate) fn tokenize(text: &str) -> Option<Vec<Token>> {
             i += 1;
         } else if c.is_ascii_digit() || ('０'..='９').contains(&c) {
             let mut j = i;
-            while j < chars.len() && (chars[j].1.is_ascii_digit() || ('０'..='９').contains(&chars[j].1) || matches!(chars[j].1, '.' | ',' | '．' | '，')) {
+            while j < chars.len()
+                && (chars[j].1.is_ascii_digit()
+                    || ('０'..='９').contains(&chars[j].1)
+                    || matches!(chars[j].1, '.' | ',' | '．' | '，'))
+            {
                 j += 1;
             }
             let unit_start = j;
@@ -117,7 +121,11 @@ pub(crate) fn assemble(fragments: &[Fragment]) -> Assembly {
                     }
                     rows.push(Row {
                         number: *number,
-                        actual: Measure { reading: hoshin_core::Reading::NoValue, detail: None, original: String::new() },
+                        actual: Measure {
+                            reading: hoshin_core::Reading::NoValue,
+                            detail: None,
+                            original: String::new(),
+                        },
                         mark: None,
                         previous: None,
                         lines: vec![line],
@@ -133,7 +141,10 @@ pub(crate) fn assemble(fragments: &[Fragment]) -> Assembly {
                         row.previous = Some(value.clone());
                         current = None;
                     } else {
-                        assembly.problems.push((line, format!("「{}」 does not fit the row of {}", value.original, circled(row.number))));
+                        assembly.problems.push((
+                            line,
+                            format!("「{}」 does not fit the row of {}", value.original, circled(row.number)),
+                        ));
                     }
                 }
                 (Token::Mark(mark, original), Some(index)) => {
@@ -141,7 +152,10 @@ pub(crate) fn assemble(fragments: &[Fragment]) -> Assembly {
                     if row.mark.is_none() && !row.actual.original.is_empty() {
                         row.mark = Some((*mark, original.clone()));
                     } else {
-                        assembly.problems.push((line, format!("a second mark 「{original}」 in the row of {}", circled(row.number))));
+                        assembly.problems.push((
+                            line,
+                            format!("a second mark 「{original}」 in the row of {}", circled(row.number)),
+                        ));
                     }
                 }
                 (Token::Mark(mark, original), None) => {
@@ -174,8 +188,9 @@ pub(crate) fn assemble(fragments: &[Fragment]) -> Assembly {
         if row.mark.is_some() || row.previous.is_some() {
             continue;
         }
-        let same_line = (0..pieces.len())
-            .find(|&i| !used[i] && piece_line(&pieces[i]) == row.lines[0] && matches!(pieces[i], Piece::MarkAndPrevious { .. }));
+        let same_line = (0..pieces.len()).find(|&i| {
+            !used[i] && piece_line(&pieces[i]) == row.lines[0] && matches!(pieces[i], Piece::MarkAndPrevious { .. })
+        });
         if let Some(index) = same_line {
             if let Piece::MarkAndPrevious { mark, previous, .. } = &pieces[index] {
                 if compatible(&row.actual, previous) {
@@ -189,10 +204,14 @@ pub(crate) fn assemble(fragments: &[Fragment]) -> Assembly {
 
     // Rows missing both mark and previous take a mark-and-previous piece; rows missing only the previous take a
     // lone value; rows missing only the mark take a lone mark.
-    let lacking_both: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].mark.is_none() && rows[i].previous.is_none()).collect();
-    let lacking_previous: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].mark.is_some() && rows[i].previous.is_none()).collect();
-    let both_pieces: Vec<usize> = (0..pieces.len()).filter(|&i| matches!(pieces[i], Piece::MarkAndPrevious { .. })).collect();
-    let previous_pieces: Vec<usize> = (0..pieces.len()).filter(|&i| matches!(pieces[i], Piece::Previous { .. })).collect();
+    let lacking_both: Vec<usize> =
+        (0..rows.len()).filter(|&i| rows[i].mark.is_none() && rows[i].previous.is_none()).collect();
+    let lacking_previous: Vec<usize> =
+        (0..rows.len()).filter(|&i| rows[i].mark.is_some() && rows[i].previous.is_none()).collect();
+    let both_pieces: Vec<usize> =
+        (0..pieces.len()).filter(|&i| matches!(pieces[i], Piece::MarkAndPrevious { .. })).collect();
+    let previous_pieces: Vec<usize> =
+        (0..pieces.len()).filter(|&i| matches!(pieces[i], Piece::Previous { .. })).collect();
     let mark_pieces: Vec<usize> = (0..pieces.len()).filter(|&i| matches!(pieces[i], Piece::Mark { .. })).collect();
     give(&mut rows, &pieces, &lacking_both, &both_pieces, &mut used, &mut assembly);
     give(&mut rows, &pieces, &lacking_previous, &previous_pieces, &mut used, &mut assembly);
@@ -206,12 +225,17 @@ pub(crate) fn assemble(fragments: &[Fragment]) -> Assembly {
                 Piece::Previous { previous, line } => (*line, previous.original.clone()),
                 Piece::Mark { mark, line } => (*line, mark.1.clone()),
             };
-            assembly.problems.push((line, format!("year-end cell 「{text}」 belongs to no indicator row: check the source")));
+            assembly
+                .problems
+                .push((line, format!("year-end cell 「{text}」 belongs to no indicator row: check the source")));
         }
     }
     for row in &rows {
         if row.mark.is_none() {
-            assembly.problems.push((row.lines[0], format!("{} {}: no mark (A/B) found for this row", circled(row.number), row.actual.original)));
+            assembly.problems.push((
+                row.lines[0],
+                format!("{} {}: no mark (A/B) found for this row", circled(row.number), row.actual.original),
+            ));
         }
     }
     rows.sort_by_key(|row| row.number);
@@ -221,7 +245,14 @@ pub(crate) fn assemble(fragments: &[Fragment]) -> Assembly {
 
 /// Gives `pieces[candidates]` to `rows[needy]`, one each, choosing the one pairing that fits, or the
 /// document-order pairing among several.
-fn give(rows: &mut [Row], pieces: &[Piece], needy: &[usize], candidates: &[usize], used: &mut [bool], assembly: &mut Assembly) {
+fn give(
+    rows: &mut [Row],
+    pieces: &[Piece],
+    needy: &[usize],
+    candidates: &[usize],
+    used: &mut [bool],
+    assembly: &mut Assembly,
+) {
     let candidates: Vec<usize> = candidates.iter().copied().filter(|&i| !used[i]).collect();
     if needy.is_empty() || candidates.is_empty() {
         return;
@@ -231,7 +262,9 @@ fn give(rows: &mut [Row], pieces: &[Piece], needy: &[usize], candidates: &[usize
     needy.sort_by_key(|&i| rows[i].lines[0]);
     let fits = |row: usize, piece: usize| -> bool {
         match &pieces[piece] {
-            Piece::MarkAndPrevious { previous, .. } | Piece::Previous { previous, .. } => compatible(&rows[row].actual, previous),
+            Piece::MarkAndPrevious { previous, .. } | Piece::Previous { previous, .. } => {
+                compatible(&rows[row].actual, previous)
+            }
             Piece::Mark { .. } => true,
         }
     };
@@ -249,7 +282,14 @@ fn give(rows: &mut [Row], pieces: &[Piece], needy: &[usize], candidates: &[usize
     let (choice, confidence) = match fitting.len() {
         0 => {
             for &row in &needy {
-                assembly.problems.push((rows[row].lines[0], format!("{} {}: no year-end cell fits this row (units differ)", circled(rows[row].number), rows[row].actual.original)));
+                assembly.problems.push((
+                    rows[row].lines[0],
+                    format!(
+                        "{} {}: no year-end cell fits this row (units differ)",
+                        circled(rows[row].number),
+                        rows[row].actual.original
+                    ),
+                ));
             }
             return;
         }
@@ -285,7 +325,13 @@ fn give(rows: &mut [Row], pieces: &[Piece], needy: &[usize], candidates: &[usize
             .enumerate()
             .map(|(k, &piece)| {
                 let row = &rows[needy[k]];
-                format!("{}{} ← {} (line {})", circled(row.number), row.actual.original, piece_text(&pieces[piece]), piece_line(&pieces[piece]))
+                format!(
+                    "{}{} ← {} (line {})",
+                    circled(row.number),
+                    row.actual.original,
+                    piece_text(&pieces[piece]),
+                    piece_line(&pieces[piece])
+                )
             })
             .collect();
         assembly.by_order.push((
@@ -299,7 +345,12 @@ fn give(rows: &mut [Row], pieces: &[Piece], needy: &[usize], candidates: &[usize
     }
 }
 
-fn permutations(items: &[usize], count: usize, chosen: &mut Vec<usize>, visit: &mut impl FnMut(&[usize]) -> bool) -> bool {
+fn permutations(
+    items: &[usize],
+    count: usize,
+    chosen: &mut Vec<usize>,
+    visit: &mut impl FnMut(&[usize]) -> bool,
+) -> bool {
     if chosen.len() == count {
         return visit(chosen);
     }
@@ -394,7 +445,12 @@ mod tests {
         ]));
         assert_eq!(
             summary(&assembly),
-            vec!["①43.9% A 27.8% Certain", "②47.4% A 38.2% Certain", "③６地域 B ６地域 Certain", "④３件 A ２件 Certain"]
+            vec![
+                "①43.9% A 27.8% Certain",
+                "②47.4% A 38.2% Certain",
+                "③６地域 B ６地域 Certain",
+                "④３件 A ２件 Certain"
+            ]
         );
         assert!(assembly.problems.is_empty() && assembly.by_order.is_empty());
     }
