@@ -25,7 +25,7 @@ pub(crate) enum Label {
     ProblemRecognition,
     Strategies,
     Indicators,
-    ResultsLabel,
+    Results,
     SelfEvaluation,
     FuturePolicy,
     Sdgs,
@@ -41,7 +41,7 @@ impl Label {
             Label::ProblemRecognition => "problem_recognition",
             Label::Strategies => "strategies",
             Label::Indicators => "indicators",
-            Label::ResultsLabel => "results",
+            Label::Results => "results",
             Label::SelfEvaluation => "self_evaluation",
             Label::FuturePolicy => "future_policy",
             Label::Sdgs => "sdg_goals",
@@ -93,7 +93,7 @@ pub(crate) const LABELS: &[LabelSpec<Label>] = &[
         year_prefix: false,
     },
     LabelSpec {
-        label: Label::ResultsLabel,
+        label: Label::Results,
         spellings: &[
             "アウトカム指標の達成状況(定量評価)",
             "アウトカム指標の達成状況",
@@ -358,13 +358,13 @@ impl State<'_> {
     /// Switches to the section of `label`; returns the coverage path of its content.
     fn switch(&mut self, label: Label, line: usize, reader: &mut Reader) -> String {
         let issue_label =
-            matches!(label, Label::ProblemRecognition | Label::Strategies | Label::Indicators | Label::ResultsLabel);
+            matches!(label, Label::ProblemRecognition | Label::Strategies | Label::Indicators | Label::Results);
         if issue_label {
             let repeated = self.issues.last().is_none_or(|issue| {
-                issue.seen.contains(&label) && label != Label::ResultsLabel
+                issue.seen.contains(&label) && label != Label::Results
                     || matches!(self.section, Section::SelfEvaluation | Section::FuturePolicy)
             });
-            if repeated && label != Label::ResultsLabel {
+            if repeated && label != Label::Results {
                 // The body of an issue whose heading is still to come.
                 let mut issue = IssueBuilder::new(None, String::new(), None, line);
                 issue.fragments = std::mem::take(&mut self.carry);
@@ -383,7 +383,7 @@ impl State<'_> {
             Label::ProblemRecognition => Section::ProblemRecognition,
             Label::Strategies => Section::Strategies,
             Label::Indicators => Section::Indicators,
-            Label::ResultsLabel => Section::Results,
+            Label::Results => Section::Results,
             Label::SelfEvaluation => Section::SelfEvaluation,
             Label::FuturePolicy => Section::FuturePolicy,
             Label::Sdgs => {

@@ -564,9 +564,12 @@ fn planned_level(text: &str) -> (String, Option<Measure>) {
     (text.to_string(), None)
 }
 
+/// A value of a history row with the mark printed after it, as read and as printed.
+type HistoryCell = (Measure, Option<(Mark, String)>);
+
 /// A history row: values each followed by its mark (「45.4%\t—\t46.4%\t—」, 「82.9% (R3指標: 80%)\t○」).
-fn history_row(cells: &[String]) -> Option<Vec<(Measure, Option<(Mark, String)>)>> {
-    let mut row: Vec<(Measure, Option<(Mark, String)>)> = Vec::new();
+fn history_row(cells: &[String]) -> Option<Vec<HistoryCell>> {
+    let mut row: Vec<HistoryCell> = Vec::new();
     for cell in cells {
         let cell = cell.trim();
         let is_mark_cell = matches!(cell, "○" | "〇" | "◯" | "—" | "―" | "－" | "-" | "×");

@@ -276,7 +276,7 @@ fn cities_named(document: &Document) -> Vec<(&'static str, usize, usize)> {
             }
         }
     }
-    found.sort_by(|a, b| b.1.cmp(&a.1));
+    found.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     found
 }
 

@@ -72,7 +72,7 @@ pub fn printed_target(indicator: &Indicator) -> &str {
     match &indicator.target {
         Some(TargetText::Parsed(target)) => {
             let rest = target.original.strip_prefix(indicator.wording.as_str()).unwrap_or(&target.original);
-            rest.trim().trim_start_matches(['を', '：', ':', '、']).trim()
+            rest.trim().trim_start_matches(['を', 'が', 'は', '：', ':', '、']).trim()
         }
         Some(TargetText::NotEvaluable { text, .. }) => text,
         None => "",

@@ -42,6 +42,8 @@ impl From<LangArg> for Lang {
 enum Command {
     /// Parse a target (目標値), judge an actual against it, and explain the judgment.
     Target(commands::target::Args),
+    /// Read a published policy document and print what was read (outline, --json or --indicators CSV).
+    Parse(commands::parse::Args),
 }
 
 /// An error the user can fix: printed as `error: …` with exit code 1 (usage errors exit 2, from clap).
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
     let lang = Lang::from(cli.lang);
     let result = match cli.command {
         Command::Target(args) => commands::target::run(&args, lang),
+        Command::Parse(args) => commands::parse::run(&args, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -42,7 +42,7 @@ pub struct Args {
     pub json: bool,
 }
 
-fn read_year(text: &str) -> Result<FiscalYear, UserError> {
+pub fn read_year(text: &str) -> Result<FiscalYear, UserError> {
     let trimmed = text.trim();
     if let Ok(year) = trimmed.parse::<i32>() {
         return FiscalYear::new(year).ok_or_else(|| UserError(format!("--fiscal-year {year}: outside 1900–2200")));

@@ -1,6 +1,8 @@
 //! JSON shapes printed by the command line. The core's types are not the wire format: these are, and other
 //! tools rely on their keys (documented in README.md).
 
+pub mod policy;
+
 use hoshin_core::{Change, Comparator, Condition, Judgment, Lang, Outcome, Period, Rule, Target};
 use serde::Serialize;
 
