@@ -367,18 +367,18 @@ pub(crate) struct YearContext {
 
 impl YearContext {
     pub fn new(fiscal_year: Option<FiscalYear>, document: &Document) -> YearContext {
-        let era = fiscal_year.and_then(Era::of).or_else(|| {
-            document.lines.iter().find_map(|line| {
-                let heisei = line.compact.find("平成");
-                let reiwa = line.compact.find("令和");
-                match (heisei, reiwa) {
-                    (Some(h), Some(r)) => Some(if h < r { Era::Heisei } else { Era::Reiwa }),
-                    (Some(_), None) => Some(Era::Heisei),
-                    (None, Some(_)) => Some(Era::Reiwa),
-                    (None, None) => None,
-                }
-            })
+        // The era the document writes in (a pre-2019 document says 平成33年度 for FY2021), else the year's own.
+        let written = document.lines.iter().find_map(|line| {
+            let heisei = line.compact.find("平成");
+            let reiwa = line.compact.find("令和");
+            match (heisei, reiwa) {
+                (Some(h), Some(r)) => Some(if h < r { Era::Heisei } else { Era::Reiwa }),
+                (Some(_), None) => Some(Era::Heisei),
+                (None, Some(_)) => Some(Era::Reiwa),
+                (None, None) => None,
+            }
         });
+        let era = written.or_else(|| fiscal_year.and_then(Era::of));
         YearContext { fiscal_year, era }
     }
 

@@ -232,8 +232,15 @@ pub(crate) fn match_label<L: Copy>(
     }
     // The label at the start of a line, followed by its content.
     let text = line.cells.join("\t");
-    for spec in labels.iter().filter(|spec| spec.inline) {
-        for spelling in spec.spellings {
+    let mut inline: Vec<(&LabelSpec<L>, &str)> = labels
+        .iter()
+        .filter(|spec| spec.inline)
+        .flat_map(|spec| spec.spellings.iter().map(move |spelling| (spec, *spelling)))
+        .collect();
+    // 「目標(何をめざすのか)」 before 「目標」.
+    inline.sort_by_key(|(_, spelling)| std::cmp::Reverse(spelling.len()));
+    for (spec, spelling) in inline {
+        {
             if let Some(rest) = strip_compact_prefix(&text, spelling) {
                 let rest = rest.trim();
                 if rest.is_empty() || spec.inline_content_ok(rest) {
