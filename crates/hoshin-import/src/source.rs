@@ -240,7 +240,8 @@ pub(crate) fn match_label<L: Copy>(
     // 「目標(何をめざすのか)」 before 「目標」.
     inline.sort_by_key(|(_, spelling)| std::cmp::Reverse(spelling.len()));
     for (spec, spelling) in inline {
-        {
+        // The cheap test first: the line's compact form must start with the spelling.
+        if line.compact.starts_with(spelling) {
             if let Some(rest) = strip_compact_prefix(&text, spelling) {
                 let rest = rest.trim();
                 if rest.is_empty() || spec.inline_content_ok(rest) {
