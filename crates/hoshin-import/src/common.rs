@@ -7,7 +7,10 @@
 //! may come later.
 
 use hoshin_core::text::compact;
-use hoshin_core::{Indicator, IndicatorKind, Issue, IssueId, PolicyContent, PublishedMark, YearResult};
+use hoshin_core::{
+    check_mark, judge, Indicator, IndicatorKind, Issue, IssueId, MarkCheck, PolicyContent, PublishedMark, Rule,
+    TargetText, YearResult,
+};
 
 use crate::bullets::Bullets;
 use crate::header::YearContext;
@@ -657,6 +660,7 @@ fn attach_results(
         indicator.previous_actual = row.previous;
         pairings.push(Pairing { issue: issue.id, number: row.number, lines: row.lines, confidence: row.confidence });
     }
+    check_pairings_by_order(issue, fiscal_year, pairings, reader);
     for indicator in &issue.indicators {
         if indicator.results.is_empty() {
             reader.diagnose(
@@ -665,6 +669,61 @@ fn attach_results(
                 format!("issue {}: no year-end result found for indicator {}", issue.id, number_text(indicator)),
             );
         }
+    }
+}
+
+/// A pairing by order is a guess between fitting alternatives: say whether its published marks agree with
+/// the marks computed from the targets (the default rule), which makes it likelier, or not.
+fn check_pairings_by_order(
+    issue: &Issue,
+    fiscal_year: hoshin_core::FiscalYear,
+    pairings: &[Pairing],
+    reader: &mut Reader,
+) {
+    let by_order: Vec<&Pairing> = pairings
+        .iter()
+        .filter(|pairing| pairing.issue == issue.id && pairing.confidence == crate::Confidence::ByOrder)
+        .collect();
+    let Some(first) = by_order.first() else { return };
+    let mut agree = Vec::new();
+    let mut differ = Vec::new();
+    for pairing in &by_order {
+        let Some(indicator) = issue.indicators.iter().find(|indicator| indicator.number == Some(pairing.number)) else {
+            continue;
+        };
+        let (Some(target), Some(result)) =
+            (indicator.target.as_ref().and_then(TargetText::target), indicator.result(fiscal_year))
+        else {
+            continue;
+        };
+        let judgment = judge(target, &indicator.observations(fiscal_year), fiscal_year, Rule::default());
+        match check_mark(result.published_mark.as_ref().map(|mark| mark.mark), &judgment) {
+            MarkCheck::Agrees(_) => agree.push(circled(pairing.number)),
+            MarkCheck::Differs { .. } => differ.push(circled(pairing.number)),
+            MarkCheck::NotComparable { .. } => {}
+        }
+    }
+    let line = first.lines[0];
+    if differ.is_empty() && !agree.is_empty() {
+        reader.info(
+            line,
+            format!(
+                "issue {}: with the pairing by order, the published marks of {} agree with the marks computed from the targets ({})",
+                issue.id,
+                agree.concat(),
+                Rule::default().name()
+            ),
+        );
+    } else if !differ.is_empty() {
+        reader.warning(
+            line,
+            format!(
+                "issue {}: with the pairing by order, the published marks of {} differ from the marks computed from the targets ({}): the pairing may be wrong, or the ward judged differently",
+                issue.id,
+                differ.concat(),
+                Rule::default().name()
+            ),
+        );
     }
 }
 
