@@ -474,6 +474,13 @@ impl State<'_> {
             | Section::Results => {
                 let Some(issue) = self.issues.last_mut() else { return };
                 match self.section {
+                    // 「経営課題１」 with its title on the next line, where PDF text breaks it at the wide space.
+                    Section::IssueLead
+                        if issue.title.is_empty() && issue.id.is_some() && issue.summary.groups.is_empty() =>
+                    {
+                        issue.title = text.trim().to_string();
+                        format!("{issue_path} / title")
+                    }
                     Section::IssueLead => {
                         issue.summary.push(text);
                         format!("{issue_path} / summary")

@@ -89,8 +89,27 @@ pub(crate) fn read_header(document: &Document, reader: &mut Reader, hints: &Hint
         notes_lines: Vec::new(),
     };
     let mut title_org: Option<(String, usize)> = None;
-    for line in document.lines.iter().filter(|line| !line.is_blank()).take(15) {
+    let top: Vec<&crate::source::Line> = document.lines.iter().filter(|line| !line.is_blank()).take(15).collect();
+    for (position, line) in top.iter().enumerate() {
         if header.title.is_none() {
+            // PDF text may break the title at its wide space: 「令和６年度」 / 「住吉区運営方針」.
+            let next = top
+                .get(position + 1)
+                .filter(|_| split_fiscal_year_prefix(&line.compact, None).is_some_and(|(_, rest)| rest.is_empty()));
+            if let Some(next) = next {
+                if let Some(title) = read_title(&format!("{}{}", line.compact, next.compact)) {
+                    header.title = Some(format!("{} {}", line.plain(), next.plain()));
+                    header.fiscal_year = title.fiscal_year;
+                    header.title_stage = title.stage.map(|stage| (stage, line.number));
+                    title_org = Some((title.organization, line.number));
+                    reader.field(line.number, "title");
+                    reader.field(next.number, "title");
+                    continue;
+                }
+            }
+            if reader.is_used(line.number) {
+                continue;
+            }
             if let Some(title) = read_title(&line.compact) {
                 header.title = Some(line.plain());
                 header.fiscal_year = title.fiscal_year;

@@ -144,3 +144,13 @@ fn cells_that_fit_no_row_are_errors_not_guesses() {
     assert!(errors.iter().any(|m| m.contains("A 3件")), "{errors:?}");
     assert!(errors.iter().any(|m| m.contains("no year-end cell fits") || m.contains("no mark")), "{errors:?}");
 }
+
+#[test]
+fn a_title_broken_at_its_wide_space() {
+    let parsed =
+        read("令和６年度\n住吉区運営方針\n重点的に取り組む経営課題\n経営課題１\n安全なまち\n課題認識\n・課題\n");
+    assert_eq!(parsed.organization.as_ref().unwrap().name, "住吉区");
+    assert_eq!(parsed.fiscal_year.unwrap().start_year(), 2024);
+    assert_eq!(parsed.content.issues[0].title, "安全なまち", "an issue title on the line after its number");
+    assert_eq!(parsed.coverage.unassigned().count(), 0);
+}

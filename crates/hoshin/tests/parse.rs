@@ -145,3 +145,33 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// A real PDF (Japanese text in a CID font, made with ReportLab from lines of the Sumiyoshi sample) read
+/// through `pdftotext`, which `scripts/test` installs (poppler-utils, poppler-data) when it is missing.
+#[test]
+fn pdf_files_are_read_through_pdftotext() {
+    let pdf = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/sumiyoshi-excerpt.pdf");
+    let output = hoshin(&["parse", pdf.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["organization"], "住吉区");
+    assert_eq!(json["fiscal_year"], 2024);
+    assert_eq!(json["head"], "橘 隆義");
+    assert_eq!(json["issues"][0]["budgets"][2]["yen"], 64_000_000);
+    let indicator = &json["issues"][0]["indicators"][0];
+    assert_eq!(indicator["results"][0]["actual"], "43.9%");
+    assert_eq!(indicator["results"][0]["mark"], "A");
+    assert_eq!(indicator["previous_actual"], "27.8%");
+    assert_eq!(json["coverage"]["unassigned"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn a_broken_pdf_is_refused_with_a_message() {
+    let dir = tempdir();
+    let path = dir.join("broken.pdf");
+    std::fs::write(&path, b"%PDF-1.4\nthis is not really a pdf\n").unwrap();
+    let output = hoshin(&["parse", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("broken.pdf") && (stderr.contains("pdftotext") || stderr.contains("no text")), "{stderr}");
+}
