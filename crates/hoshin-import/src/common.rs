@@ -243,11 +243,7 @@ pub(crate) fn read(
     while index < document.lines.len() {
         let line = &document.lines[index];
         index += 1;
-        if line.is_blank() || reader.is_used(line.number) {
-            continue;
-        }
-        if let Some(what) = furniture(&line.compact) {
-            reader.furniture(line.number, what);
+        if reader.settled(line) {
             continue;
         }
         if let Some((id, title)) = issue_heading(line) {

@@ -11,7 +11,7 @@ use hoshin_core::{
 };
 
 use crate::bullets::Bullets;
-use crate::common::{furniture, issue_heading, sdg_goals, short};
+use crate::common::{issue_heading, sdg_goals, short};
 use crate::header::YearContext;
 use crate::indicator::{read_budgets, read_indicator};
 use crate::source::{match_label, strip_compact_prefix, Document, LabelSpec, Line, Reader};
@@ -132,11 +132,7 @@ pub(crate) fn read(document: &Document, reader: &mut Reader, context: &YearConte
     while index < document.lines.len() {
         let line = &document.lines[index];
         index += 1;
-        if line.is_blank() || reader.is_used(line.number) {
-            continue;
-        }
-        if let Some(what) = furniture(&line.compact) {
-            reader.furniture(line.number, what);
+        if reader.settled(line) {
             continue;
         }
         if let Some((id, title)) = issue_heading(line) {

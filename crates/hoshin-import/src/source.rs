@@ -122,6 +122,19 @@ impl Reader {
         self.set(line, LineUse::Furniture(what.into()));
     }
 
+    /// Whether a layout reader has nothing to do with `line`: it is blank, already taken (a title, a head, a
+    /// dated note), or page furniture, which is recorded here.
+    pub fn settled(&mut self, line: &Line) -> bool {
+        if line.is_blank() || self.is_used(line.number) {
+            return true;
+        }
+        if let Some(what) = crate::common::furniture(&line.compact) {
+            self.furniture(line.number, what);
+            return true;
+        }
+        false
+    }
+
     pub fn is_used(&self, line: usize) -> bool {
         self.uses.get(line).is_some_and(Option::is_some)
     }
