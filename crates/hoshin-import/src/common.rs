@@ -14,8 +14,8 @@ use hoshin_core::{
 
 use crate::bullets::Bullets;
 use crate::header::YearContext;
-use crate::indicator::{read_budgets, read_indicator, split_side_by_side};
-use crate::source::{match_label, Document, LabelSpec, Reader};
+use crate::indicator::{read_budgets, read_indicator, split_side_by_side, warn_if_not_evaluable};
+use crate::source::{match_label, short, Document, LabelSpec, Reader};
 use crate::yearend::{assemble, circled, tokenize, Fragment};
 use crate::{Pairing, Severity};
 
@@ -119,27 +119,6 @@ pub(crate) const LABELS: &[LabelSpec<Label>] = &[
         year_prefix: false,
     },
 ];
-
-/// Lines that carry no policy content, in compact form: format markers, section headings, legends.
-pub(crate) fn furniture(compacted: &str) -> Option<&'static str> {
-    if compacted == "【共通様式】" || compacted == "共通様式" {
-        return Some("format marker");
-    }
-    if compacted.starts_with("配付資料") || compacted.starts_with("資料") && compacted.chars().count() <= 8 {
-        return Some("handout label");
-    }
-    if compacted == "「目標」「使命」及び「所属運営の基本的な考え方」" {
-        return Some("section heading");
-    }
-    if compacted.contains(":目標達成") || compacted.contains("※A:達成") && !compacted.contains("実績") {
-        return Some("legend");
-    }
-    let page = compacted.trim_matches(['-', '−', 'ー', '(', ')', '/', 'P', 'p', '.']);
-    if !page.is_empty() && page.chars().all(|c| c.is_ascii_digit()) && page.len() <= 3 {
-        return Some("page number");
-    }
-    None
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Section {
@@ -569,12 +548,8 @@ impl State<'_> {
                 .collect();
             number_indicators(&mut issue.indicators);
             for indicator in &issue.indicators {
-                if let Some(hoshin_core::TargetText::NotEvaluable { reason, .. }) = &indicator.target {
-                    reader.warning(
-                        first_indicator_line,
-                        format!("issue {id}: indicator {}: target not evaluable: {reason}", number_text(indicator)),
-                    );
-                }
+                let what = format!("issue {id}: indicator {}", number_text(indicator));
+                warn_if_not_evaluable(indicator, reader, first_indicator_line, what);
             }
             for group in &issue.strategies {
                 for link in &group.indicator_links {
@@ -796,13 +771,4 @@ pub(crate) fn sdg_goals(compacted: &str) -> Vec<u8> {
         }
     }
     goals
-}
-
-pub(crate) fn short(text: &str) -> String {
-    let text = text.trim();
-    let mut out: String = text.chars().take(30).collect();
-    if text.chars().count() > 30 {
-        out.push('…');
-    }
-    out
 }

@@ -11,10 +11,10 @@ use hoshin_core::{
 };
 
 use crate::bullets::Bullets;
-use crate::common::{issue_heading, sdg_goals, short};
+use crate::common::{issue_heading, sdg_goals};
 use crate::header::YearContext;
-use crate::indicator::{read_budgets, read_indicator};
-use crate::source::{match_label, strip_compact_prefix, Document, LabelSpec, Line, Reader};
+use crate::indicator::{read_budgets, read_indicator, warn_if_not_evaluable};
+use crate::source::{match_label, short, strip_compact_prefix, Document, LabelSpec, Line, Reader};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Label {
@@ -451,9 +451,7 @@ impl State<'_> {
         }
         let text: String = text_cells.iter().map(|cell| cell.as_str()).collect::<Vec<_>>().join(" ");
         let indicator = read_indicator(&text, kind, self.context);
-        if let Some(hoshin_core::TargetText::NotEvaluable { reason, .. }) = &indicator.target {
-            reader.warning(number, format!("{path}: target not evaluable: {reason}"));
-        }
+        warn_if_not_evaluable(&indicator, reader, number, &path);
         if !years.is_empty() {
             self.history_years = years;
         }

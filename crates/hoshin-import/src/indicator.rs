@@ -8,6 +8,7 @@ use hoshin_core::{
 };
 
 use crate::header::YearContext;
+use crate::source::Reader;
 
 /// Surveys that outcome indicators name, most specific first.
 const DATA_SOURCES: &[&str] = &[
@@ -65,6 +66,18 @@ pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearCont
         .find(|source| normalize(&indicator.wording).contains(&normalize(source)))
         .map(|source| (*source).to_string());
     indicator
+}
+
+/// Reports an indicator whose target could not be read; `what` names it (「issue 1: indicator ①」).
+pub(crate) fn warn_if_not_evaluable(
+    indicator: &Indicator,
+    reader: &mut Reader,
+    line: usize,
+    what: impl std::fmt::Display,
+) {
+    if let Some(TargetText::NotEvaluable { reason, .. }) = &indicator.target {
+        reader.warning(line, format!("{what}: target not evaluable: {reason}"));
+    }
 }
 
 /// The target as printed, without the wording before it: 「令和10年度末までに55％以上とする。」, 「48%以上」.

@@ -25,6 +25,10 @@ pub use decode::{decode, DecodeError, Encoding, MAX_INPUT_BYTES};
 pub use indicator::printed_target;
 pub use outline::outline;
 
+/// The diagnostic of a document in which no layout was recognised (`Layout::Unknown`).
+pub const NOT_A_POLICY: &str =
+    "this is not an operating policy (運営方針): no 経営課題, 課題認識, めざす状態 or アウトカム指標 found";
+
 /// What the caller knows about a document that the document may not say (command-line options).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Hints {
@@ -190,11 +194,7 @@ pub fn parse(text: &str, hints: &Hints) -> Parsed {
         Layout::Summary => summary::read(&document, &mut reader, &context, &mut content),
         Layout::Unknown => {
             let line = document.first_non_blank().unwrap_or(1);
-            reader.error(
-                line,
-                "this is not an operating policy (運営方針): no 経営課題, 課題認識, めざす状態 or アウトカム指標 found"
-                    .to_string(),
-            );
+            reader.error(line, NOT_A_POLICY.to_string());
         }
     }
     let fiscal_year = header.fiscal_year.or_else(|| context.inferred_policy_year(&content, &mut reader));

@@ -128,7 +128,7 @@ impl Reader {
         if line.is_blank() || self.is_used(line.number) {
             return true;
         }
-        if let Some(what) = crate::common::furniture(&line.compact) {
+        if let Some(what) = furniture(&line.compact) {
             self.furniture(line.number, what);
             return true;
         }
@@ -182,6 +182,37 @@ impl Reader {
         self.diagnostics.sort_by_key(|diagnostic| diagnostic.line);
         (self.diagnostics, coverage)
     }
+}
+
+/// Lines that carry no policy content, in compact form: format markers, section headings, legends.
+pub(crate) fn furniture(compacted: &str) -> Option<&'static str> {
+    if compacted == "【共通様式】" || compacted == "共通様式" {
+        return Some("format marker");
+    }
+    if compacted.starts_with("配付資料") || compacted.starts_with("資料") && compacted.chars().count() <= 8 {
+        return Some("handout label");
+    }
+    if compacted == "「目標」「使命」及び「所属運営の基本的な考え方」" {
+        return Some("section heading");
+    }
+    if compacted.contains(":目標達成") || compacted.contains("※A:達成") && !compacted.contains("実績") {
+        return Some("legend");
+    }
+    let page = compacted.trim_matches(['-', '−', 'ー', '(', ')', '/', 'P', 'p', '.']);
+    if !page.is_empty() && page.chars().all(|c| c.is_ascii_digit()) && page.len() <= 3 {
+        return Some("page number");
+    }
+    None
+}
+
+/// The first 30 characters of `text`, for quoting it in a diagnostic.
+pub(crate) fn short(text: &str) -> String {
+    let text = text.trim();
+    let mut out: String = text.chars().take(30).collect();
+    if text.chars().count() > 30 {
+        out.push('…');
+    }
+    out
 }
 
 /// A label found at a line, possibly wrapped over several lines.

@@ -14,10 +14,9 @@ use hoshin_core::{
 };
 
 use crate::bullets::Bullets;
-use crate::common::{furniture, short};
 use crate::header::YearContext;
-use crate::indicator::read_indicator;
-use crate::source::{Document, Line, Reader};
+use crate::indicator::{read_indicator, warn_if_not_evaluable};
+use crate::source::{furniture, short, Document, Line, Reader};
 
 /// Consecutive non-blank lines.
 struct Block<'d> {
@@ -154,9 +153,7 @@ pub(crate) fn read(document: &Document, reader: &mut Reader, context: &YearConte
                 }
                 for text in block.joined().split('\n') {
                     let indicator = read_indicator(text, IndicatorKind::Outcome, context);
-                    if let Some(hoshin_core::TargetText::NotEvaluable { reason, .. }) = &indicator.target {
-                        reader.warning(number, format!("{path}: outcome indicator: target not evaluable: {reason}"));
-                    }
+                    warn_if_not_evaluable(&indicator, reader, number, format!("{path}: outcome indicator"));
                     strategy.outcome_indicators.push(indicator);
                 }
                 block.numbers().for_each(|line| reader.field(line, format!("{path} / outcome_indicators")));
@@ -362,12 +359,7 @@ fn read_reform_plan(rows: &[&Line], context: &YearContext, content: &mut PolicyC
         for part in circled_parts(&rest[2]) {
             let mut read = read_indicator(&part, IndicatorKind::Process, context);
             read.reform_plan = true;
-            if let Some(hoshin_core::TargetText::NotEvaluable { reason, .. }) = &read.target {
-                reader.warning(
-                    row.number,
-                    format!("reform plan item {}: target not evaluable: {reason}", number.unwrap_or(0)),
-                );
-            }
+            warn_if_not_evaluable(&read, reader, row.number, format!("reform plan item {}", number.unwrap_or(0)));
             targets.push(read);
         }
         if rest.len() > 3 {

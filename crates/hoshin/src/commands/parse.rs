@@ -7,10 +7,10 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context as _, Result};
-use hoshin_core::{judge, IndicatorKind, Lang, PolicyContent, Rule, TargetText};
+use hoshin_core::{judge, IndicatorKind, Lang, Measure, PolicyContent, Rule, TargetText};
 use hoshin_import::{decode, printed_target, Encoding, Hints, Layout, Parsed, MAX_INPUT_BYTES};
 
-use crate::wire::policy::{printed, ParsedJson};
+use crate::wire::policy::ParsedJson;
 use crate::UserError;
 
 #[derive(Debug, clap::Args)]
@@ -107,10 +107,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<()> {
     let parsed = hoshin_import::parse(&document.text, &hints);
     let name = args.file.display().to_string();
     if parsed.layout == Layout::Unknown {
-        return Err(UserError(format!(
-            "{name}: this is not an operating policy (運営方針): no 経営課題, 課題認識, めざす状態 or アウトカム指標 found"
-        ))
-        .into());
+        return Err(UserError(format!("{name}: {}", hoshin_import::NOT_A_POLICY)).into());
     }
     let rule = Rule::from_name(&args.rule).unwrap_or_default();
     let mut out = std::io::stdout().lock();
@@ -172,6 +169,11 @@ fn indicators(content: &PolicyContent) -> Vec<(String, &hoshin_core::Indicator)>
         .filter(|(_, indicator)| matches!(indicator.kind, IndicatorKind::Outcome | IndicatorKind::Process))
         .map(|(issue, indicator)| (issue.map_or(String::new(), |issue| issue.to_string()), indicator))
         .collect()
+}
+
+/// The measure as printed, for CSV cells: empty for none and for a printed 「－」.
+fn printed(measure: Option<&Measure>) -> &str {
+    measure.filter(|measure| !measure.is_no_value()).map_or("", |measure| measure.original.as_str())
 }
 
 fn csv_cell(text: &str) -> String {

@@ -3,7 +3,7 @@
 
 use hoshin_core::{
     check_mark, judge, Activity, Budget, BudgetKind, BulletGroup, Indicator, IndicatorKind, Initiative, Issue, Lang,
-    MarkCheck, Measure, ReformPlanItem, Rule, Strategy, TargetChange, TargetText, YearResult,
+    MarkCheck, ReformPlanItem, Rule, Strategy, TargetChange, TargetText, YearResult,
 };
 use hoshin_import::{printed_target, Encoding, LineUse, Parsed};
 use serde::Serialize;
@@ -483,9 +483,4 @@ impl ResultJson {
             explanation: judgment.map(|judgment| judgment.explanation(context.lang)).unwrap_or_default(),
         }
     }
-}
-
-/// The measure as printed, for CSV cells: empty for none and for a printed 「－」.
-pub fn printed(measure: Option<&Measure>) -> &str {
-    measure.filter(|measure| !measure.is_no_value()).map_or("", |measure| measure.original.as_str())
 }
