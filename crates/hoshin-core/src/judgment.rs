@@ -422,18 +422,18 @@ impl Step {
 
 /// The computed judgment of one indicator for one year.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Judgment {
+pub struct Judgment<'a> {
     pub fiscal_year: FiscalYear,
     pub rule: Rule,
     pub outcome: Outcome,
     pub steps: Vec<Step>,
     /// The target as judged: the indicator's, or that year's own target where the document gives one.
-    pub target: Target,
-    /// The values used, by year.
-    pub inputs: Vec<(FiscalYear, String)>,
+    pub target: &'a Target,
+    /// The values used, by year, as printed.
+    pub inputs: Vec<(FiscalYear, &'a str)>,
 }
 
-impl Judgment {
+impl Judgment<'_> {
     /// The computed mark, or `None` when the target cannot be evaluated.
     pub fn mark(&self) -> Option<Mark> {
         match self.outcome {
@@ -502,7 +502,7 @@ pub enum MarkCheck {
     },
 }
 
-pub fn check_mark(published: Option<Mark>, judgment: &Judgment) -> MarkCheck {
+pub fn check_mark(published: Option<Mark>, judgment: &Judgment<'_>) -> MarkCheck {
     match (published, judgment.mark()) {
         (Some(published), Some(computed)) if published == computed => MarkCheck::Agrees(published),
         (Some(published), Some(computed)) => MarkCheck::Differs { published, computed },
@@ -511,7 +511,7 @@ pub fn check_mark(published: Option<Mark>, judgment: &Judgment) -> MarkCheck {
 }
 
 /// Judges `target` for `year` from `series` (any order) under `rule`.
-pub fn judge(target: &Target, series: &[Observation], year: FiscalYear, rule: Rule) -> Judgment {
+pub fn judge<'a>(target: &'a Target, series: &'a [Observation], year: FiscalYear, rule: Rule) -> Judgment<'a> {
     let mut context = Context { series, year, steps: Vec::new(), inputs: Vec::new() };
     let this_year = series.iter().find(|observation| observation.fiscal_year == year);
     let (judged_target, outcome) = match this_year.and_then(|observation| observation.year_target.as_ref()) {
@@ -525,21 +525,14 @@ pub fn judge(target: &Target, series: &[Observation], year: FiscalYear, rule: Ru
         None => (target, context.evaluate(target, rule)),
     };
     let outcome = outcome.unwrap_or_else(Outcome::NotEvaluable);
-    Judgment {
-        fiscal_year: year,
-        rule,
-        outcome,
-        steps: context.steps,
-        target: judged_target.clone(),
-        inputs: context.inputs,
-    }
+    Judgment { fiscal_year: year, rule, outcome, steps: context.steps, target: judged_target, inputs: context.inputs }
 }
 
 struct Context<'a> {
     series: &'a [Observation],
     year: FiscalYear,
     steps: Vec<Step>,
-    inputs: Vec<(FiscalYear, String)>,
+    inputs: Vec<(FiscalYear, &'a str)>,
 }
 
 type Evaluation = Result<Outcome, NotEvaluable>;
@@ -562,7 +555,7 @@ impl<'a> Context<'a> {
     fn value(&mut self, year: FiscalYear) -> Result<Quantity, NotEvaluable> {
         let observation = self.observation(year).ok_or(NotEvaluable::NoActual)?;
         if !self.inputs.iter().any(|(input_year, _)| *input_year == year) {
-            self.inputs.push((year, observation.actual.original.clone()));
+            self.inputs.push((year, observation.actual.original.as_str()));
         }
         observation.actual.quantity().ok_or(NotEvaluable::ActualNotNumeric)
     }
@@ -826,7 +819,9 @@ mod tests {
 
     /// `check(target, series, year, rule, expected mark)`: one line per case.
     fn check(target_text: &str, values: &[(i32, &str)], year: i32, rule: Rule, expected: Option<Mark>) {
-        let judgment = judge(&target(target_text), &series(values), fy(year), rule);
+        let judged_target = target(target_text);
+        let judged_series = series(values);
+        let judgment = judge(&judged_target, &judged_series, fy(year), rule);
         assert_eq!(
             judgment.mark(),
             expected,
@@ -895,7 +890,9 @@ mod tests {
         check("前年度実績以上の収納率を確保", &[(2023, "90%"), (2024, "90%")], 2024, Rule::MeetOrImprove, A);
         check("前年度比10%減", &[(2023, "100件"), (2024, "90件")], 2024, Rule::MeetOrImprove, A);
         check("前年度比10%減", &[(2023, "100件"), (2024, "91件")], 2024, Rule::MeetOrImprove, B);
-        let judgment = judge(&target("前年度比5%増"), &series(&[(2024, "42%")]), fy(2024), Rule::MeetOrImprove);
+        let judged_target = target("前年度比5%増");
+        let judged_series = series(&[(2024, "42%")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2024), Rule::MeetOrImprove);
         assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::NoPreviousActual));
     }
 
@@ -909,27 +906,33 @@ mod tests {
         check(t, &values[..2], 2022, Rule::MeetOrImprove, B);
         check(t, &[(2021, "3,000世帯"), (2022, "3,667世帯")], 2022, Rule::MeetOrImprove, A);
         check(t, &[(2021, "3,000世帯"), (2022, "3,667世帯")], 2022, Rule::Threshold, B);
-        let judgment =
-            judge(&target(t), &series(&[(2021, "3,000世帯"), (2023, "3,500世帯")]), fy(2023), Rule::MeetOrImprove);
+        let judged_target = target(t);
+        let judged_series = series(&[(2021, "3,000世帯"), (2023, "3,500世帯")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2023), Rule::MeetOrImprove);
         assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::MissingYearInTotal { year: fy(2022) }));
-        let judgment = judge(&target(t), &series(&[(2020, "3,000世帯")]), fy(2020), Rule::MeetOrImprove);
+        let judged_target = target(t);
+        let judged_series = series(&[(2020, "3,000世帯")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2020), Rule::MeetOrImprove);
         assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::BeforePeriod { from: fy(2021) }));
     }
 
     #[test]
     fn not_evaluable_cases_say_why() {
-        let judgment = judge(&target("48%以上"), &[], fy(2024), Rule::MeetOrImprove);
+        let judged_target = target("48%以上");
+        let judged_series = Vec::<Observation>::new();
+        let judgment = judge(&judged_target, &judged_series, fy(2024), Rule::MeetOrImprove);
         assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::NoActual));
-        let judgment = judge(&target("48%以上"), &series(&[(2024, "－")]), fy(2024), Rule::MeetOrImprove);
+        let judged_target = target("48%以上");
+        let judged_series = series(&[(2024, "－")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2024), Rule::MeetOrImprove);
         assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::ActualNotNumeric));
-        let judgment = judge(&target("48%以上"), &series(&[(2024, "3件")]), fy(2024), Rule::MeetOrImprove);
+        let judged_target = target("48%以上");
+        let judged_series = series(&[(2024, "3件")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2024), Rule::MeetOrImprove);
         assert!(matches!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::UnitMismatch { .. })));
-        let judgment = judge(
-            &target("受験率100% かつ 理解度全員95点以上"),
-            &series(&[(2024, "100%")]),
-            fy(2024),
-            Rule::MeetOrImprove,
-        );
+        let judged_target = target("受験率100% かつ 理解度全員95点以上");
+        let judged_series = series(&[(2024, "100%")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2024), Rule::MeetOrImprove);
         assert_eq!(judgment.outcome, Outcome::NotEvaluable(NotEvaluable::CompoundNeedsOneValuePerPart { parts: 2 }));
         assert!(judgment.explanation(Lang::Ja).last().unwrap().contains("判定不能"));
     }
@@ -938,19 +941,18 @@ mod tests {
     fn year_target_overrides() {
         let mut values = series(&[(2021, "82.9%")]);
         values[0].year_target = Some(target("80%"));
-        let judgment = judge(&target("85%以上"), &values, fy(2021), Rule::MeetOrImprove);
+        let judged_target = target("85%以上");
+        let judged_series = values;
+        let judgment = judge(&judged_target, &judged_series, fy(2021), Rule::MeetOrImprove);
         assert_eq!(judgment.mark(), A);
         assert_eq!(judgment.target.render_ja(), "80%");
     }
 
     #[test]
     fn explanation_lists_target_rule_inputs_and_arithmetic() {
-        let judgment = judge(
-            &target("令和10年度末までに55％以上とする"),
-            &series(&[(2023, "27.8%"), (2024, "43.9%")]),
-            fy(2024),
-            Rule::MeetOrImprove,
-        );
+        let judged_target = target("令和10年度末までに55％以上とする");
+        let judged_series = series(&[(2023, "27.8%"), (2024, "43.9%")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2024), Rule::MeetOrImprove);
         assert_eq!(
             judgment.explanation(Lang::Ja),
             [
@@ -979,20 +981,13 @@ mod tests {
 
     #[test]
     fn explanation_of_percent_steps() {
-        let progress = judge(
-            &target("令和10年度末までに55％以上とする"),
-            &series(&[(2023, "5%"), (2024, "11%")]),
-            fy(2024),
-            Rule::ProgressRate,
-        );
+        let (deadline, values) = (target("令和10年度末までに55％以上とする"), series(&[(2023, "5%"), (2024, "11%")]));
+        let progress = judge(&deadline, &values, fy(2024), Rule::ProgressRate);
         assert!(progress.explanation(Lang::Ja).contains(&"進捗率 20% と経過割合 1/5 = 20% を比較".to_string()));
         assert!(progress.explanation(Lang::En).contains(&"progress 20% against elapsed share 1/5 = 20%".to_string()));
-        let pro_rata = judge(
-            &target("10,000世帯以上(R3~R5作成合計目標)"),
-            &series(&[(2021, "3,000世帯"), (2022, "3,667世帯")]),
-            fy(2022),
-            Rule::MeetOrImprove,
-        );
+        let cumulative = target("10,000世帯以上(R3~R5作成合計目標)");
+        let values = series(&[(2021, "3,000世帯"), (2022, "3,667世帯")]);
+        let pro_rata = judge(&cumulative, &values, fy(2022), Rule::MeetOrImprove);
         assert!(pro_rata
             .explanation(Lang::Ja)
             .contains(&"中間年度は経過割合 66.7% に応じた 6666.67 を基準とする".to_string()));
@@ -1000,7 +995,9 @@ mod tests {
 
     #[test]
     fn mark_check_flags_differences() {
-        let judgment = judge(&target("48%以上"), &series(&[(2024, "50%")]), fy(2024), Rule::MeetOrImprove);
+        let judged_target = target("48%以上");
+        let judged_series = series(&[(2024, "50%")]);
+        let judgment = judge(&judged_target, &judged_series, fy(2024), Rule::MeetOrImprove);
         assert_eq!(check_mark(Some(Mark::Achieved), &judgment), MarkCheck::Agrees(Mark::Achieved));
         assert_eq!(
             check_mark(Some(Mark::NotAchieved), &judgment),

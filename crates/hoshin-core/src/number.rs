@@ -21,6 +21,15 @@ pub const MAX_DIGITS: usize = 18;
 fn gcd(mut a: i128, mut b: i128) -> i128 {
     a = a.abs();
     b = b.abs();
+    // Nearly every number in a document fits in 64 bits, where division is several times faster.
+    if let (Ok(mut x), Ok(mut y)) = (u64::try_from(a), u64::try_from(b)) {
+        while y != 0 {
+            let r = x % y;
+            x = y;
+            y = r;
+        }
+        return i128::from(x);
+    }
     while b != 0 {
         let r = a % b;
         a = b;
@@ -41,6 +50,9 @@ impl Number {
         }
         let g = gcd(numerator, denominator).max(1);
         let sign = if denominator < 0 { -1 } else { 1 };
+        if g == 1 && sign == 1 {
+            return Some(Number { numerator, denominator });
+        }
         Some(Number { numerator: sign * numerator / g, denominator: sign * denominator / g })
     }
 

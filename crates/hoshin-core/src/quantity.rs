@@ -173,6 +173,7 @@ pub enum QuantityError {
 
 /// Counter words recognised after a number, longest first so that 「校園」 wins over 「校」.
 const COUNTERS: &[&str] = &[
+    "%",
     "ポイント",
     "か所",
     "カ所",
@@ -202,7 +203,6 @@ const COUNTERS: &[&str] = &[
     "枚",
     "日",
     "分",
-    "%",
     "円",
     "点",
     "歳",
@@ -290,7 +290,10 @@ pub(crate) struct ScannedQuantity {
 /// Text after the unit is left for the caller.
 pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
     // Every quantity starts with a digit, a sign, or a frequency prefix: reject anything else at once.
-    if !chars.first().is_some_and(|c| c.is_ascii_digit() || "年月週日毎各▲-".contains(*c)) {
+    if !chars
+        .first()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '年' | '月' | '週' | '日' | '毎' | '各' | '▲' | '-'))
+    {
         return None;
     }
     let mut pos = 0;

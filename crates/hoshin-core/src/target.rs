@@ -16,7 +16,7 @@ use thiserror::Error;
 use crate::era::{scan_year, Era, FiscalYear, FiscalYearError};
 use crate::number::Number;
 use crate::quantity::{parse_stars, scan_quantity, Per, Quantity, Reading, Unit};
-use crate::text::{normalized_chars, starts_with_at};
+use crate::text::{chars_to_string, normalized_chars, starts_with_at};
 use crate::Lang;
 
 impl Period {
@@ -296,17 +296,19 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
         return Err(unreadable());
     }
 
-    let parts = split_on(&chars, "かつ");
+    let parts = split_compound(&chars);
     let mut period: Option<Period> = None;
     let mut conditions = Vec::with_capacity(parts.len());
     let mut subject = None;
+    // The characters the subject starts with, to look for a year that dates the target.
+    let mut subject_head: &[char] = &[];
     let mut each = false;
     for (index, part) in parts.iter().enumerate() {
         let (start, core) = find_core(part, context, original)?.ok_or_else(unreadable)?;
         let mut prefix = clean_subject(&part[..start]);
-        if let Some(stripped) = prefix.strip_suffix("それぞれ") {
+        if let Some(stripped) = prefix.strip_suffix(&['そ', 'れ', 'ぞ', 'れ']) {
             each = true;
-            prefix = clean_subject(&stripped.chars().collect::<Vec<_>>());
+            prefix = clean_subject(stripped);
         }
         let mut condition = core.condition;
         if let Some(period_of_part) = core.period {
@@ -317,15 +319,16 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
         }
         let trailing = core.trailing_subject;
         if index == 0 {
+            subject_head = prefix;
             let joined = match (prefix.is_empty(), trailing) {
                 (true, None) => None,
-                (false, None) => Some(prefix),
+                (false, None) => Some(chars_to_string(prefix)),
                 (true, Some(trailing)) => Some(trailing),
-                (false, Some(trailing)) => Some(format!("{prefix}({trailing})")),
+                (false, Some(trailing)) => Some(format!("{}({trailing})", chars_to_string(prefix))),
             };
             subject = joined;
         } else {
-            let label = if prefix.is_empty() { trailing } else { Some(prefix) };
+            let label = if prefix.is_empty() { trailing } else { Some(chars_to_string(prefix)) };
             match &mut condition {
                 Condition::Absolute { label: slot, .. } | Condition::Relative { label: slot, .. } => *slot = label,
             }
@@ -344,13 +347,17 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
     }
     let mut period = period.unwrap_or(Period::SingleYear);
     // 「平成31年度末のSNSフォロワー等数：前年度末比20%増」: a year at the start of the subject dates the target.
-    if period == Period::SingleYear {
-        if let Some(text) = &subject {
-            let subject_chars: Vec<char> = text.chars().collect();
-            if let Ok(Some(year)) = scan_year(&subject_chars, context.era) {
-                if subject_chars.get(year.len) == Some(&'の') {
-                    period = Period::ByDeadline(year.year);
-                }
+    if period == Period::SingleYear && subject.is_some() {
+        let trailing_chars: Vec<char>;
+        let head = if subject_head.is_empty() {
+            trailing_chars = subject.iter().flat_map(|text| text.chars()).collect();
+            &trailing_chars[..]
+        } else {
+            subject_head
+        };
+        if let Ok(Some(year)) = scan_year(head, context.era) {
+            if head.get(year.len) == Some(&'の') {
+                period = Period::ByDeadline(year.year);
             }
         }
     }
@@ -362,15 +369,16 @@ fn ends_with(chars: &[char], suffix: &str) -> bool {
     suffix.chars().rev().all(|c| rest.next() == Some(&c))
 }
 
-fn split_on<'a>(chars: &'a [char], separator: &str) -> Vec<&'a [char]> {
-    let len = separator.chars().count();
+/// Splits a compound target at 「かつ」.
+fn split_compound(chars: &[char]) -> Vec<&[char]> {
+    const SEPARATOR: [char; 2] = ['か', 'つ'];
     let mut parts = Vec::with_capacity(1);
     let mut start = 0;
     let mut i = 0;
-    while i + len <= chars.len() {
-        if starts_with_at(chars, i, separator) {
+    while i + SEPARATOR.len() <= chars.len() {
+        if chars[i] == SEPARATOR[0] && chars[i + 1] == SEPARATOR[1] {
             parts.push(&chars[start..i]);
-            i += len;
+            i += SEPARATOR.len();
             start = i;
         } else {
             i += 1;
@@ -380,12 +388,12 @@ fn split_on<'a>(chars: &'a [char], separator: &str) -> Vec<&'a [char]> {
     parts
 }
 
-fn clean_subject(chars: &[char]) -> String {
+fn clean_subject(chars: &[char]) -> &[char] {
     let mut end = chars.len();
     while end > 0 && matches!(chars[end - 1], 'を' | 'が' | 'は' | ':' | '、' | ',' | 'の' | 'で' | '・') {
         end -= 1;
     }
-    chars[..end].iter().collect()
+    &chars[..end]
 }
 
 /// Splits 「…の受験率及び理解度:受験率」 at the last separator into the subject and the part's own label.
@@ -430,8 +438,7 @@ fn is_candidate_start(chars: &[char], start: usize) -> bool {
     match c {
         '0'..='9' => {
             // Not inside a number, and not the year of an era name that an earlier start already covers.
-            let after_era =
-                start >= 2 && (starts_with_at(chars, start - 2, "令和") || starts_with_at(chars, start - 2, "平成"));
+            let after_era = start >= 2 && matches!(chars[start - 2..start], ['令', '和'] | ['平', '成']);
             let after_abbreviation = matches!(previous, Some('R' | 'H' | 'r' | 'h'));
             !after_number && !after_era && !after_abbreviation
         }
@@ -506,7 +513,7 @@ fn parse_core(chars: &[char], context: ParseContext) -> Result<Option<Core>, Fis
     if chars.get(pos) == Some(&'の') && pos + 1 < chars.len() {
         let rest = &chars[pos + 1..];
         if rest.len() <= 30 && !rest.iter().any(char::is_ascii_digit) {
-            trailing_subject = Some(rest.iter().collect());
+            trailing_subject = Some(chars_to_string(rest));
             pos = chars.len();
         }
     }
@@ -605,8 +612,7 @@ fn parenthesised(chars: &[char]) -> Option<(Vec<char>, usize)> {
 
 /// 「R3~R5作成合計目標」 → the cumulative range FY2021–2023.
 fn cumulative_range(chars: &[char], context: ParseContext) -> Result<Option<Period>, FiscalYearError> {
-    let text: String = chars.iter().collect();
-    if !(text.contains("合計") || text.contains("累計") || text.contains("累積")) {
+    if !chars.windows(2).any(|pair| matches!(pair, ['合' | '累', '計'] | ['累', '積'])) {
         return Ok(None);
     }
     let Some(from) = scan_year(chars, context.era)? else {
@@ -683,6 +689,9 @@ fn parse_relative(chars: &[char]) -> Option<(Change, bool, usize)> {
     ];
     const LEVELS: &[(&str, bool)] =
         &[("前年度末実績", true), ("前年度末", true), ("前年度実績", false), ("前年度", false), ("前年実績", false)];
+    if !matches!(chars.first(), Some('前' | '対')) {
+        return None;
+    }
     for (base, year_end_basis) in BASES {
         if !starts_with_at(chars, 0, base) {
             continue;

@@ -132,6 +132,13 @@ pub fn normalized_chars(text: &str) -> Vec<char> {
     out
 }
 
+/// Collects characters into a string, allocating once.
+pub fn chars_to_string(chars: &[char]) -> String {
+    let mut out = String::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+    out.extend(chars);
+    out
+}
+
 /// Normalises and removes all whitespace: the form used to match labels that PDF text wraps across lines
 /// (「主な戦略\n(課題解決の方\n\n策)」 → 「主な戦略(課題解決の方策)」).
 pub fn compact(text: &str) -> String {

@@ -169,7 +169,8 @@ proptest! {
         let actual_text = format!("{}.{}%", actual / 10, actual % 10);
         let year = FiscalYear::new(2024).unwrap();
         let series = [Observation { fiscal_year: year, actual: parse_measure(&actual_text).unwrap(), year_target: None }];
-        let judgment = judge(&parse_target(&target_text, reiwa()).unwrap(), &series, year, Rule::default());
+        let parsed = parse_target(&target_text, reiwa()).unwrap();
+        let judgment = judge(&parsed, &series, year, Rule::default());
         let expected = if actual >= target { Mark::Achieved } else { Mark::NotAchieved };
         prop_assert_eq!(judgment.mark(), Some(expected));
     }

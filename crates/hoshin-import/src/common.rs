@@ -674,7 +674,8 @@ fn check_pairings_by_order(
         else {
             continue;
         };
-        let judgment = judge(target, &indicator.observations(fiscal_year), fiscal_year, Rule::default());
+        let series = indicator.observations(fiscal_year);
+        let judgment = judge(target, &series, fiscal_year, Rule::default());
         match check_mark(result.published_mark.as_ref().map(|mark| mark.mark), &judgment) {
             MarkCheck::Agrees(_) => agree.push(circled(pairing.number)),
             MarkCheck::Differs { .. } => differ.push(circled(pairing.number)),

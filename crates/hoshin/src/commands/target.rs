@@ -103,7 +103,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<()> {
 fn print_text(
     out: &mut impl Write,
     target: &Target,
-    judgment: Option<&hoshin_core::Judgment>,
+    judgment: Option<&hoshin_core::Judgment<'_>>,
     lang: Lang,
 ) -> Result<()> {
     let (target_label, subject_label, period_label, mark_label, none) = match lang {

@@ -21,7 +21,7 @@ pub struct JudgmentJson {
 }
 
 impl JudgmentJson {
-    pub fn new(target: &Target, judgment: Option<&Judgment>, rule: Rule, lang: Lang) -> JudgmentJson {
+    pub fn new(target: &Target, judgment: Option<&Judgment<'_>>, rule: Rule, lang: Lang) -> JudgmentJson {
         let (outcome, reason) = match judgment.map(|judgment| &judgment.outcome) {
             Some(Outcome::Achieved) => ("achieved", None),
             Some(Outcome::NotAchieved) => ("not_achieved", None),

@@ -457,12 +457,13 @@ impl IndicatorJson {
 
 impl ResultJson {
     fn new(indicator: &Indicator, result: &YearResult, context: &Context<'_>) -> ResultJson {
+        let series = indicator.observations(result.fiscal_year);
         let judgment = indicator
             .target
             .as_ref()
             .and_then(TargetText::target)
             .filter(|_| result.actual.as_ref().is_some_and(|actual| !actual.is_no_value()))
-            .map(|target| judge(target, &indicator.observations(result.fiscal_year), result.fiscal_year, context.rule));
+            .map(|target| judge(target, &series, result.fiscal_year, context.rule));
         let published = result.published_mark.as_ref().map(|mark| mark.mark);
         let check = match &judgment {
             Some(judgment) => match check_mark(published, judgment) {
