@@ -9,6 +9,7 @@
 
 pub mod era;
 pub mod judgment;
+pub mod lineage;
 pub mod model;
 pub mod money;
 pub mod number;
@@ -18,6 +19,7 @@ pub mod text;
 
 pub use era::{parse_fiscal_year, split_fiscal_year_prefix, Era, FiscalYear, FiscalYearError};
 pub use judgment::{check_mark, judge, Judgment, Mark, MarkCheck, NotEvaluable, Observation, Outcome, Rule, Step};
+pub use lineage::{common_indicator, match_lineage, CommonIndicator, LineageKey, LineageMatch};
 pub use model::*;
 pub use money::{parse_money, Money, MoneyError};
 pub use number::Number;

@@ -158,6 +158,9 @@ pub struct Parsed {
     /// The latest stage the document shows.
     pub stage: Stage,
     pub content: PolicyContent,
+    /// The era that era-less years of the document (「6年度」, 「R3」 ranges aside) were read in: targets read
+    /// again later (a stored policy) must be read in the same era.
+    pub era: Option<hoshin_core::Era>,
     pub pairings: Vec<Pairing>,
     pub diagnostics: Vec<Diagnostic>,
     pub coverage: Coverage,
@@ -201,7 +204,17 @@ pub fn parse(text: &str, hints: &Hints) -> Parsed {
     let stage = header::stage(&header, &content, &mut reader);
     content.notes = header.notes;
     let (diagnostics, coverage) = reader.finish(&document);
-    Parsed { layout, organization: header.organization, fiscal_year, stage, content, pairings, diagnostics, coverage }
+    Parsed {
+        layout,
+        organization: header.organization,
+        fiscal_year,
+        stage,
+        content,
+        era: context.era,
+        pairings,
+        diagnostics,
+        coverage,
+    }
 }
 
 fn detect_layout(document: &source::Document) -> Layout {

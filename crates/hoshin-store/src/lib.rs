@@ -1,0 +1,304 @@
+//! Hoshin's storage: one [`Store`] trait over domain types, with an embedded SQLite database by default and
+//! PostgreSQL for servers. Both run the same SQL through sqlx's `Any` driver (the few statements that differ
+//! are chosen by [`Backend`]) and pass the same conformance suite (`tests/conformance.rs`).
+//!
+//! What is stored: organizations; policies per (organization, fiscal year), each with immutable published
+//! versions and one working copy; indicator series with their lineage across years and a row per year
+//! (target, actual, published and computed marks); an append-only audit log; a bigram search index.
+//! Every write is one transaction, and every write to a policy names the revision it read.
+
+#![forbid(unsafe_code)]
+
+pub mod document;
+pub mod search;
+mod sql;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use hoshin_core::{Era, FiscalYear, Organization, PolicyContent, Stage};
+
+pub use sql::SqlStore;
+
+/// The database engine behind a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What went wrong, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The write named a revision that is no longer current: someone else wrote in between.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("the database URL 「{0}」 is not one Hoshin reads: use sqlite:PATH or postgres://USER@HOST:PORT/DB")]
+    BadUrl(String),
+    #[error("a stored document cannot be read: {0}")]
+    Document(#[from] document::DocumentError),
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        StoreError::Database(error.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> StoreError {
+        StoreError::Database(format!("migration: {error}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which policy: an organization (by city and name) and a fiscal year.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PolicyKey {
+    pub organization: Organization,
+    pub fiscal_year: FiscalYear,
+}
+
+/// Where a published version came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// An imported file: its name and SHA-256 (hex).
+    Import { file_name: String, sha256: String },
+    /// Published from the working copy in the editor.
+    Editor,
+}
+
+/// A document to import as a published version.
+#[derive(Clone, Debug)]
+pub struct NewImport {
+    pub key: PolicyKey,
+    pub stage: Stage,
+    pub content: PolicyContent,
+    /// The era era-less years of the document were read in.
+    pub era: Option<Era>,
+    pub source: Source,
+    pub author: String,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub version: VersionInfo,
+    /// False when the same file had already been imported for this policy: nothing was written.
+    pub created: bool,
+    /// True when the working copy held unpublished edits and was left as it was.
+    pub working_copy_kept: bool,
+    /// Indicators that continue a series of an earlier year, and indicators that start a new one.
+    pub continued_series: usize,
+    pub new_series: usize,
+}
+
+/// A published version, without its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub id: i64,
+    pub seq: i64,
+    pub stage: Stage,
+    pub created_at: String,
+    pub author: String,
+    pub source: Source,
+}
+
+/// A policy as stored: its key, its revision, the latest published version and its content.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredPolicy {
+    pub key: PolicyKey,
+    pub revision: i64,
+    pub version: VersionInfo,
+    pub content: PolicyContent,
+    pub era: Option<Era>,
+}
+
+/// A policy in a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicySummary {
+    pub key: PolicyKey,
+    pub revision: i64,
+    pub latest_stage: Option<Stage>,
+    pub versions: i64,
+}
+
+/// The working copy of a policy: what the editor edits until it publishes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkingCopy {
+    pub key: PolicyKey,
+    /// The policy's revision: name it in the next write.
+    pub revision: i64,
+    pub stage: Stage,
+    pub base_version: Option<i64>,
+    pub edited: bool,
+    pub updated_at: String,
+    pub author: String,
+    pub content: PolicyContent,
+    pub era: Option<Era>,
+}
+
+/// One indicator series (an indicator across years) of an organization.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub id: i64,
+    pub organization: Organization,
+    pub common_key: Option<String>,
+    pub points: Vec<SeriesPoint>,
+}
+
+/// One year of a series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesPoint {
+    pub fiscal_year: FiscalYear,
+    pub issue: Option<String>,
+    pub number: Option<i64>,
+    pub wording: String,
+    pub target: Option<String>,
+    pub actual: Option<String>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub published_mark: Option<String>,
+    pub computed_mark: Option<String>,
+    pub version_id: i64,
+}
+
+/// One organization's row in a league table of a common indicator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeagueRow {
+    pub rank: usize,
+    pub organization: Organization,
+    pub series_id: i64,
+    pub point: SeriesPoint,
+}
+
+/// A search hit: the policy, the field and a snippet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    pub key: PolicyKey,
+    pub version_id: i64,
+    pub field: String,
+    pub snippet: String,
+    pub score: u32,
+}
+
+/// One entry of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The storage of Hoshin. The web layer holds it as `Arc<dyn Store>`.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+
+    /// Imports a document as a published version of its policy, in one transaction: the policy and its
+    /// organization are created when new, the version is appended, series rows and the search index are
+    /// updated, and the working copy follows unless it holds unpublished edits.
+    async fn import(&self, import: NewImport) -> Result<Imported>;
+
+    async fn policies(&self) -> Result<Vec<PolicySummary>>;
+    async fn versions(&self, key: &PolicyKey) -> Result<Vec<VersionInfo>>;
+    /// The latest published version of a policy.
+    async fn latest(&self, key: &PolicyKey) -> Result<StoredPolicy>;
+    /// One published version by id.
+    async fn version(&self, id: i64) -> Result<StoredPolicy>;
+
+    async fn working_copy(&self, key: &PolicyKey) -> Result<WorkingCopy>;
+    /// Saves edits to the working copy. `expected_revision` is the revision the editor read; when the policy
+    /// has been written since, nothing is saved and the error is [`StoreError::Conflict`].
+    async fn save_working_copy(
+        &self,
+        key: &PolicyKey,
+        expected_revision: i64,
+        stage: Stage,
+        content: &PolicyContent,
+        author: &str,
+    ) -> Result<i64>;
+    /// Publishes the working copy as a new immutable version, with the same revision check.
+    async fn publish(&self, key: &PolicyKey, expected_revision: i64, author: &str) -> Result<VersionInfo>;
+
+    /// The series of an organization, each with every year.
+    async fn organization_series(&self, organization: &Organization) -> Result<Vec<Series>>;
+    async fn series(&self, id: i64) -> Result<Series>;
+    /// Every organization's value of a common indicator in a year, best first.
+    async fn league_table(&self, common_key: &str, fiscal_year: FiscalYear) -> Result<Vec<LeagueRow>>;
+
+    /// Searches the latest version of every policy. Hits are ranked by score, then year (newest first),
+    /// organization and field order.
+    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
+
+    /// The audit log, newest first.
+    async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>>;
+
+    /// Runs the database's own integrity check and Hoshin's invariants (every policy has a working copy,
+    /// every version's document reads); an `Err` says what is wrong.
+    async fn check(&self) -> Result<()>;
+}
+
+/// Where the data lives, read from `--database` or `HOSHIN_DATABASE_URL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Reads `sqlite:PATH`, `sqlite://PATH` or `postgres://…` (also `postgresql://…`).
+    pub fn parse(url: &str) -> Result<DatabaseUrl> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_string()));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let path = path.split('?').next().unwrap_or(path);
+            if path.is_empty() {
+                return Err(StoreError::BadUrl(url.to_string()));
+            }
+            return Ok(DatabaseUrl::Sqlite(path.into()));
+        }
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            DatabaseUrl::Postgres(url) => f.write_str(url),
+        }
+    }
+}
+
+/// Opens the database, creating an SQLite file when missing, and applies pending migrations.
+pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
+    Ok(Arc::new(SqlStore::open(url).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls() {
+        assert_eq!(DatabaseUrl::parse("sqlite:data/h.db").unwrap(), DatabaseUrl::Sqlite("data/h.db".into()));
+        assert_eq!(DatabaseUrl::parse("sqlite:///tmp/h.db").unwrap(), DatabaseUrl::Sqlite("/tmp/h.db".into()));
+        assert!(matches!(DatabaseUrl::parse("postgres://u@localhost:5432/h"), Ok(DatabaseUrl::Postgres(_))));
+        assert!(matches!(DatabaseUrl::parse("mysql://x"), Err(StoreError::BadUrl(_))));
+        assert!(matches!(DatabaseUrl::parse("sqlite:"), Err(StoreError::BadUrl(_))));
+    }
+}

@@ -1,0 +1,1066 @@
+//! The one implementation of [`Store`] for both engines, over sqlx's `Any` driver.
+//!
+//! SQL is written once with `$1, $2, …` placeholders, numbered in order of first appearance (SQLite reads
+//! `$N` as a named parameter and numbers them in that order). The statements that differ between the
+//! engines — the search index and the integrity check — branch on [`Backend`].
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use hoshin_core::{
+    common_indicator, judge, match_lineage, FiscalYear, Indicator, IndicatorKind, IssueId, LineageKey, Organization,
+    OrganizationKind, PolicyContent, Rule, Stage,
+};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+use crate::document;
+use crate::search::{self, Query};
+use crate::{
+    AuditEntry, Backend, DatabaseUrl, Imported, LeagueRow, NewImport, PolicyKey, PolicySummary, Result, SearchHit,
+    Series, SeriesPoint, Source, Store, StoreError, StoredPolicy, VersionInfo, WorkingCopy,
+};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// A store on SQLite or PostgreSQL.
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Connects, creating an SQLite file (and its directory) when missing, and applies pending migrations.
+    pub async fn open(url: &DatabaseUrl) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let (backend, connect_url) = match url {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|error| {
+                        StoreError::Database(format!("cannot create the directory {}: {error}", parent.display()))
+                    })?;
+                }
+                (Backend::Sqlite, format!("sqlite://{}?mode=rwc", path.display()))
+            }
+            DatabaseUrl::Postgres(url) => (Backend::Postgres, url.clone()),
+        };
+        let options = AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 8 });
+        let options = if backend == Backend::Sqlite {
+            options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *connection).await?;
+                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *connection).await?;
+                    sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *connection).await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&connect_url).await?;
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        }
+        let store = SqlStore { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// The time now, as RFC 3339 UTC with milliseconds (sorts as text).
+pub(crate) fn now() -> String {
+    let since = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = i64::try_from(since.as_secs()).unwrap_or(0);
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        since.subsec_millis()
+    )
+}
+
+fn kind_code(kind: OrganizationKind) -> &'static str {
+    match kind {
+        OrganizationKind::Ward => "ward",
+        OrganizationKind::Bureau => "bureau",
+    }
+}
+
+fn organization_from(city: String, name: String) -> Organization {
+    Organization::new(&name, (!city.is_empty()).then_some(city.as_str()))
+}
+
+fn stage_from(code: &str) -> Result<Stage> {
+    Stage::from_code(code).ok_or_else(|| StoreError::Database(format!("unknown stage code 「{code}」 in the database")))
+}
+
+fn fiscal_year_from(value: i64) -> Result<FiscalYear> {
+    i32::try_from(value)
+        .ok()
+        .and_then(FiscalYear::new)
+        .ok_or_else(|| StoreError::Database(format!("invalid fiscal year {value} in the database")))
+}
+
+fn entity(key: &PolicyKey) -> String {
+    format!(
+        "policy:{}/{}/{}",
+        key.organization.city.as_deref().unwrap_or(""),
+        key.organization.name,
+        key.fiscal_year.start_year()
+    )
+}
+
+fn json_string(value: &serde_json::Value) -> String {
+    value.to_string()
+}
+
+const VERSION_COLUMNS: &str =
+    "v.id, v.seq, v.stage, v.created_at, v.author, v.source_kind, v.source_name, v.source_hash";
+
+fn version_from(row: &AnyRow) -> Result<VersionInfo> {
+    let source = match row.try_get::<String, _>("source_kind")?.as_str() {
+        "import" => Source::Import {
+            file_name: row.try_get::<Option<String>, _>("source_name")?.unwrap_or_default(),
+            sha256: row.try_get::<Option<String>, _>("source_hash")?.unwrap_or_default(),
+        },
+        _ => Source::Editor,
+    };
+    Ok(VersionInfo {
+        id: row.try_get("id")?,
+        seq: row.try_get("seq")?,
+        stage: stage_from(&row.try_get::<String, _>("stage")?)?,
+        created_at: row.try_get("created_at")?,
+        author: row.try_get("author")?,
+        source,
+    })
+}
+
+/// The policy's id and revision, or `None`.
+async fn find_policy(tx: &mut Transaction<'_, Any>, key: &PolicyKey) -> Result<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "SELECT p.id, p.revision FROM policies p JOIN organizations o ON o.id = p.organization_id \
+         WHERE o.city = $1 AND o.name = $2 AND p.fiscal_year = $3",
+    )
+    .bind(key.organization.city.clone().unwrap_or_default())
+    .bind(key.organization.name.clone())
+    .bind(i64::from(key.fiscal_year.start_year()))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match row {
+        Some(row) => Some((row.try_get("id")?, row.try_get("revision")?)),
+        None => None,
+    })
+}
+
+fn not_found(key: &PolicyKey) -> StoreError {
+    StoreError::NotFound(format!(
+        "no policy of {} for fiscal year {}",
+        key.organization.name,
+        key.fiscal_year.start_year()
+    ))
+}
+
+/// Checks the revision a writer read against the current one.
+fn check_revision(key: &PolicyKey, expected: i64, current: i64) -> Result<()> {
+    if expected == current {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(format!(
+            "the policy of {} for fiscal year {} has changed since it was read (revision {expected} read, {current} now): \
+             reload it and apply the edits again",
+            key.organization.name,
+            key.fiscal_year.start_year()
+        )))
+    }
+}
+
+async fn audit(
+    tx: &mut Transaction<'_, Any>,
+    actor: &str,
+    action: &str,
+    entity: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO audit_log (at, actor, action, entity, before, after) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(now())
+        .bind(actor.to_string())
+        .bind(action.to_string())
+        .bind(entity.to_string())
+        .bind(before)
+        .bind(after)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl SqlStore {
+    async fn organization_id(&self, tx: &mut Transaction<'_, Any>, organization: &Organization) -> Result<i64> {
+        let city = organization.city.clone().unwrap_or_default();
+        sqlx::query(
+            "INSERT INTO organizations (city, name, kind) VALUES ($1, $2, $3) ON CONFLICT (city, name) DO NOTHING",
+        )
+        .bind(city.clone())
+        .bind(organization.name.clone())
+        .bind(kind_code(organization.kind))
+        .execute(&mut **tx)
+        .await?;
+        let row = sqlx::query("SELECT id FROM organizations WHERE city = $1 AND name = $2")
+            .bind(city)
+            .bind(organization.name.clone())
+            .fetch_one(&mut **tx)
+            .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// Links the version's indicators to series (lineage) and writes their rows. Returns (continued, new).
+    async fn write_series(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        organization_id: i64,
+        fiscal_year: FiscalYear,
+        version_id: i64,
+        content: &PolicyContent,
+    ) -> Result<(usize, usize)> {
+        let fy = i64::from(fiscal_year.start_year());
+        // The latest row of every series of the organization up to this year: what the indicators of this
+        // policy may continue.
+        let rows = sqlx::query(
+            "SELECT s.id, s.kind, iy.issue, iy.number, iy.wording, iy.fiscal_year FROM series s \
+             JOIN indicator_years iy ON iy.series_id = s.id \
+             WHERE s.organization_id = $1 AND iy.fiscal_year <= $2 ORDER BY s.id, iy.fiscal_year DESC",
+        )
+        .bind(organization_id)
+        .bind(fy)
+        .fetch_all(&mut **tx)
+        .await?;
+        struct Earlier {
+            id: i64,
+            kind: String,
+            issue: Option<IssueId>,
+            number: Option<u32>,
+            wording: String,
+        }
+        let mut earlier: Vec<Earlier> = Vec::new();
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            if earlier.last().is_some_and(|last| last.id == id) {
+                continue;
+            }
+            earlier.push(Earlier {
+                id,
+                kind: row.try_get("kind")?,
+                issue: row.try_get::<Option<String>, _>("issue")?.as_deref().and_then(IssueId::parse),
+                number: row.try_get::<Option<i64>, _>("number")?.and_then(|n| u32::try_from(n).ok()),
+                wording: row.try_get("wording")?,
+            });
+        }
+        let indicators = content.indicators();
+        let (mut continued, mut created) = (0, 0);
+        for kind in [IndicatorKind::Outcome, IndicatorKind::Process] {
+            let code = indicator_kind_code(kind);
+            let before: Vec<&Earlier> = earlier.iter().filter(|e| e.kind == code).collect();
+            let now: Vec<&(Option<IssueId>, &Indicator)> =
+                indicators.iter().filter(|(_, indicator)| indicator.kind == kind).collect();
+            let before_keys: Vec<LineageKey<'_>> =
+                before.iter().map(|e| LineageKey { issue: e.issue, number: e.number, wording: &e.wording }).collect();
+            let now_keys: Vec<LineageKey<'_>> = now
+                .iter()
+                .map(|(issue, indicator)| LineageKey {
+                    issue: *issue,
+                    number: indicator.number,
+                    wording: &indicator.wording,
+                })
+                .collect();
+            let matches = match_lineage(&before_keys, &now_keys);
+            for ((issue, indicator), matched) in now.iter().zip(matches) {
+                let series_id = match matched {
+                    Some(matched) => {
+                        continued += 1;
+                        before[matched.earlier].id
+                    }
+                    None => {
+                        created += 1;
+                        let common = common_indicator(&indicator.wording).map(|(common, _)| common.key.to_string());
+                        let row = sqlx::query(
+                            "INSERT INTO series (organization_id, common_key, kind, first_year) VALUES ($1, $2, $3, $4) RETURNING id",
+                        )
+                        .bind(organization_id)
+                        .bind(common)
+                        .bind(code)
+                        .bind(fy)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                        row.try_get("id")?
+                    }
+                };
+                for point in points(fiscal_year, *issue, indicator) {
+                    sqlx::query(
+                        "INSERT INTO indicator_years (series_id, fiscal_year, version_id, source_rank, issue, number, \
+                         wording, target, actual, value, unit, published_mark, computed_mark) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                         ON CONFLICT (series_id, fiscal_year) DO UPDATE SET version_id = excluded.version_id, \
+                         source_rank = excluded.source_rank, issue = excluded.issue, number = excluded.number, \
+                         wording = excluded.wording, target = excluded.target, actual = excluded.actual, \
+                         value = excluded.value, unit = excluded.unit, published_mark = excluded.published_mark, \
+                         computed_mark = excluded.computed_mark \
+                         WHERE indicator_years.source_rank <= excluded.source_rank",
+                    )
+                    .bind(series_id)
+                    .bind(i64::from(point.fiscal_year.start_year()))
+                    .bind(version_id)
+                    .bind(point.rank)
+                    .bind(point.issue)
+                    .bind(point.number)
+                    .bind(point.wording)
+                    .bind(point.target)
+                    .bind(point.actual)
+                    .bind(point.value)
+                    .bind(point.unit)
+                    .bind(point.published_mark)
+                    .bind(point.computed_mark)
+                    .persistent(false)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
+        }
+        Ok((continued, created))
+    }
+
+    /// Replaces the policy's search entries with the fields of `content`.
+    async fn write_search(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        policy_id: i64,
+        version_id: i64,
+        content: &PolicyContent,
+    ) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("DELETE FROM search_grams WHERE rowid IN (SELECT id FROM search_entries WHERE policy_id = $1)")
+                .bind(policy_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM search_entries WHERE policy_id = $1").bind(policy_id).execute(&mut **tx).await?;
+        for (position, field) in search::fields(content).into_iter().enumerate() {
+            let normalized = search::normalized(&field.text);
+            let grams = search::index_grams(&normalized).join(" ");
+            let position = i64::try_from(position).unwrap_or(i64::MAX);
+            match self.backend {
+                Backend::Sqlite => {
+                    let row = sqlx::query(
+                        "INSERT INTO search_entries (policy_id, version_id, position, field, text, normalized) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(policy_id)
+                    .bind(version_id)
+                    .bind(position)
+                    .bind(field.path)
+                    .bind(field.text)
+                    .bind(normalized)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    let id: i64 = row.try_get("id")?;
+                    sqlx::query("INSERT INTO search_grams (rowid, grams) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(grams)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Backend::Postgres => {
+                    sqlx::query(
+                        "INSERT INTO search_entries (policy_id, version_id, position, field, text, normalized, grams) \
+                         VALUES ($1, $2, $3, $4, $5, $6, array_to_tsvector(string_to_array($7, ' ')))",
+                    )
+                    .bind(policy_id)
+                    .bind(version_id)
+                    .bind(position)
+                    .bind(field.path)
+                    .bind(field.text)
+                    .bind(normalized)
+                    .bind(grams)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn stored(
+        &self,
+        where_clause: &str,
+        bind: impl FnOnce(QueryBuilder<'_>) -> QueryBuilder<'_>,
+    ) -> Result<StoredPolicy> {
+        let sql = format!(
+            "SELECT {VERSION_COLUMNS}, v.document, p.revision, p.fiscal_year, o.city, o.name FROM versions v \
+             JOIN policies p ON p.id = v.policy_id JOIN organizations o ON o.id = p.organization_id WHERE {where_clause} \
+             ORDER BY v.seq DESC LIMIT 1"
+        );
+        let row = bind(sqlx::query(trusted(sql)))
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("no such version".into()))?;
+        let (content, era) = document::from_json(&row.try_get::<String, _>("document")?)?;
+        Ok(StoredPolicy {
+            key: PolicyKey {
+                organization: organization_from(row.try_get("city")?, row.try_get("name")?),
+                fiscal_year: fiscal_year_from(row.try_get("fiscal_year")?)?,
+            },
+            revision: row.try_get("revision")?,
+            version: version_from(&row)?,
+            content,
+            era,
+        })
+    }
+
+    async fn series_points(&self, series_ids: &[i64]) -> Result<HashMap<i64, Vec<SeriesPoint>>> {
+        let mut out: HashMap<i64, Vec<SeriesPoint>> = HashMap::new();
+        for chunk in series_ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT * FROM indicator_years WHERE series_id IN ({}) ORDER BY series_id, fiscal_year",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(trusted(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                out.entry(row.try_get("series_id")?).or_default().push(point_from(&row)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// SQL assembled from this file's constants (column lists, placeholder counts) — never from input, which is
+/// always bound as a parameter.
+fn trusted(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}
+
+type QueryBuilder<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+
+fn point_from(row: &AnyRow) -> Result<SeriesPoint> {
+    Ok(SeriesPoint {
+        fiscal_year: fiscal_year_from(row.try_get("fiscal_year")?)?,
+        issue: row.try_get("issue")?,
+        number: row.try_get("number")?,
+        wording: row.try_get("wording")?,
+        target: row.try_get("target")?,
+        actual: row.try_get("actual")?,
+        value: row.try_get("value")?,
+        unit: row.try_get("unit")?,
+        published_mark: row.try_get("published_mark")?,
+        computed_mark: row.try_get("computed_mark")?,
+        version_id: row.try_get("version_id")?,
+    })
+}
+
+fn indicator_kind_code(kind: IndicatorKind) -> &'static str {
+    match kind {
+        IndicatorKind::Outcome => "outcome",
+        IndicatorKind::Process => "process",
+    }
+}
+
+/// One row to write for an indicator.
+struct PointRow {
+    fiscal_year: FiscalYear,
+    rank: i64,
+    issue: Option<String>,
+    number: Option<i64>,
+    wording: String,
+    target: Option<String>,
+    actual: Option<String>,
+    value: Option<f64>,
+    unit: Option<String>,
+    published_mark: Option<String>,
+    computed_mark: Option<String>,
+}
+
+/// The rows an indicator of a FY `fiscal_year` policy gives: that year's (rank 2) and the earlier years its
+/// history and previous-year column print (rank 1).
+fn points(fiscal_year: FiscalYear, issue: Option<IssueId>, indicator: &Indicator) -> Vec<PointRow> {
+    let target = indicator.target.as_ref().map(|target| target.text().to_string());
+    let parsed_target = indicator.target.as_ref().and_then(|target| target.target());
+    let mut years: Vec<FiscalYear> = indicator.results.iter().map(|result| result.fiscal_year).collect();
+    years.push(fiscal_year);
+    let previous_year = fiscal_year.previous();
+    if indicator.previous_actual.is_some() {
+        years.extend(previous_year);
+    }
+    years.sort();
+    years.dedup();
+    years
+        .into_iter()
+        .map(|year| {
+            let result = indicator.result(year);
+            let actual = result
+                .and_then(|result| result.actual.as_ref())
+                .or_else(|| (Some(year) == previous_year).then_some(indicator.previous_actual.as_ref()).flatten());
+            let quantity = actual.and_then(|actual| actual.quantity());
+            let computed_mark = match (parsed_target, actual) {
+                (Some(target), Some(actual)) if !actual.is_no_value() && year <= fiscal_year => {
+                    let series = indicator.observations(year);
+                    judge(target, &series, year, Rule::default()).mark().map(|mark| mark.letter().to_string())
+                }
+                _ => None,
+            };
+            let year_target = result.and_then(|result| result.year_target.as_ref()).map(|t| t.original.clone());
+            PointRow {
+                fiscal_year: year,
+                rank: if year == fiscal_year { 2 } else { 1 },
+                issue: issue.map(|issue| issue.to_string()),
+                number: indicator.number.map(i64::from),
+                wording: indicator.wording.clone(),
+                target: year_target.or_else(|| target.clone()),
+                actual: actual.map(|actual| actual.original.clone()),
+                value: quantity.as_ref().map(|q| q.value.numerator() as f64 / q.value.denominator() as f64),
+                unit: quantity.as_ref().map(|q| q.unit.symbol().to_string()).filter(|unit| !unit.is_empty()),
+                published_mark: result
+                    .and_then(|result| result.published_mark.as_ref())
+                    .map(|mark| mark.mark.letter().to_string()),
+                computed_mark,
+            }
+        })
+        .collect()
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn import(&self, import: NewImport) -> Result<Imported> {
+        let mut tx = self.pool.begin().await?;
+        let organization_id = self.organization_id(&mut tx, &import.key.organization).await?;
+        let fy = i64::from(import.key.fiscal_year.start_year());
+        let (policy_id, revision) = match find_policy(&mut tx, &import.key).await? {
+            Some(found) => found,
+            None => {
+                let row = sqlx::query(
+                    "INSERT INTO policies (organization_id, fiscal_year, revision) VALUES ($1, $2, 0) RETURNING id",
+                )
+                .bind(organization_id)
+                .bind(fy)
+                .fetch_one(&mut *tx)
+                .await?;
+                (row.try_get("id")?, 0)
+            }
+        };
+        // The same file imported again writes nothing.
+        if let Source::Import { sha256, .. } = &import.source {
+            let sql = format!("SELECT {VERSION_COLUMNS} FROM versions v WHERE v.policy_id = $1 AND v.source_hash = $2");
+            if let Some(row) =
+                sqlx::query(trusted(sql)).bind(policy_id).bind(sha256.clone()).fetch_optional(&mut *tx).await?
+            {
+                let version = version_from(&row)?;
+                tx.rollback().await?;
+                return Ok(Imported {
+                    version,
+                    created: false,
+                    working_copy_kept: false,
+                    continued_series: 0,
+                    new_series: 0,
+                });
+            }
+        }
+        let json = document::to_json(&import.content, import.era);
+        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM versions WHERE policy_id = $1")
+            .bind(policy_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let seq: i64 = row.try_get::<i64, _>("seq")? + 1;
+        let created_at = now();
+        let (source_kind, source_name, source_hash) = match &import.source {
+            Source::Import { file_name, sha256 } => ("import", Some(file_name.clone()), Some(sha256.clone())),
+            Source::Editor => ("editor", None, None),
+        };
+        let row = sqlx::query(
+            "INSERT INTO versions (policy_id, seq, stage, created_at, author, source_kind, source_name, source_hash, document) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(policy_id)
+        .bind(seq)
+        .bind(import.stage.code())
+        .bind(created_at.clone())
+        .bind(import.author.clone())
+        .bind(source_kind)
+        .bind(source_name)
+        .bind(source_hash)
+        .bind(json.clone())
+        .fetch_one(&mut *tx)
+        .await?;
+        let version_id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE policies SET revision = $1 WHERE id = $2")
+            .bind(revision + 1)
+            .bind(policy_id)
+            .execute(&mut *tx)
+            .await?;
+        let edited = sqlx::query("SELECT edited FROM working_copies WHERE policy_id = $1")
+            .bind(policy_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get::<i64, _>("edited"))
+            .transpose()?;
+        let working_copy_kept = edited == Some(1);
+        if edited.is_none() {
+            sqlx::query(
+                "INSERT INTO working_copies (policy_id, base_version_id, stage, updated_at, author, edited, document) \
+                 VALUES ($1, $2, $3, $4, $5, 0, $6)",
+            )
+            .bind(policy_id)
+            .bind(version_id)
+            .bind(import.stage.code())
+            .bind(created_at.clone())
+            .bind(import.author.clone())
+            .bind(json.clone())
+            .execute(&mut *tx)
+            .await?;
+        } else if !working_copy_kept {
+            sqlx::query(
+                "UPDATE working_copies SET base_version_id = $1, stage = $2, updated_at = $3, author = $4, document = $5 \
+                 WHERE policy_id = $6",
+            )
+            .bind(version_id)
+            .bind(import.stage.code())
+            .bind(created_at.clone())
+            .bind(import.author.clone())
+            .bind(json.clone())
+            .bind(policy_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let (continued_series, new_series) =
+            self.write_series(&mut tx, organization_id, import.key.fiscal_year, version_id, &import.content).await?;
+        self.write_search(&mut tx, policy_id, version_id, &import.content).await?;
+        let (file_name, sha256) = match &import.source {
+            Source::Import { file_name, sha256 } => (Some(file_name.clone()), Some(sha256.clone())),
+            Source::Editor => (None, None),
+        };
+        let after = serde_json::json!({
+            "version": seq,
+            "stage": import.stage.code(),
+            "file": file_name,
+            "sha256": sha256,
+            "indicators_continued": continued_series,
+            "indicators_new": new_series,
+        });
+        audit(&mut tx, &import.author, "import", &entity(&import.key), None, Some(json_string(&after))).await?;
+        tx.commit().await?;
+        Ok(Imported {
+            version: VersionInfo {
+                id: version_id,
+                seq,
+                stage: import.stage,
+                created_at,
+                author: import.author,
+                source: import.source,
+            },
+            created: true,
+            working_copy_kept,
+            continued_series,
+            new_series,
+        })
+    }
+
+    async fn policies(&self) -> Result<Vec<PolicySummary>> {
+        let rows = sqlx::query(
+            "SELECT o.city, o.name, p.fiscal_year, p.revision, \
+             (SELECT COUNT(*) FROM versions v WHERE v.policy_id = p.id) AS versions, \
+             (SELECT v.stage FROM versions v WHERE v.policy_id = p.id ORDER BY v.seq DESC LIMIT 1) AS stage \
+             FROM policies p JOIN organizations o ON o.id = p.organization_id \
+             ORDER BY o.city, o.name, p.fiscal_year",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PolicySummary {
+                    key: PolicyKey {
+                        organization: organization_from(row.try_get("city")?, row.try_get("name")?),
+                        fiscal_year: fiscal_year_from(row.try_get("fiscal_year")?)?,
+                    },
+                    revision: row.try_get("revision")?,
+                    latest_stage: row.try_get::<Option<String>, _>("stage")?.as_deref().map(stage_from).transpose()?,
+                    versions: row.try_get("versions")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn versions(&self, key: &PolicyKey) -> Result<Vec<VersionInfo>> {
+        let mut tx = self.pool.begin().await?;
+        let (policy_id, _) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
+        let sql = format!("SELECT {VERSION_COLUMNS} FROM versions v WHERE v.policy_id = $1 ORDER BY v.seq");
+        let rows = sqlx::query(trusted(sql)).bind(policy_id).fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows.iter().map(version_from).collect()
+    }
+
+    async fn latest(&self, key: &PolicyKey) -> Result<StoredPolicy> {
+        let (city, name, fy) = (
+            key.organization.city.clone().unwrap_or_default(),
+            key.organization.name.clone(),
+            i64::from(key.fiscal_year.start_year()),
+        );
+        self.stored("o.city = $1 AND o.name = $2 AND p.fiscal_year = $3", move |query| {
+            query.bind(city).bind(name).bind(fy)
+        })
+        .await
+        .map_err(|error| match error {
+            StoreError::NotFound(_) => not_found(key),
+            other => other,
+        })
+    }
+
+    async fn version(&self, id: i64) -> Result<StoredPolicy> {
+        self.stored("v.id = $1", move |query| query.bind(id)).await.map_err(|error| match error {
+            StoreError::NotFound(_) => StoreError::NotFound(format!("no version with id {id}")),
+            other => other,
+        })
+    }
+
+    async fn working_copy(&self, key: &PolicyKey) -> Result<WorkingCopy> {
+        let mut tx = self.pool.begin().await?;
+        let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
+        let row = sqlx::query("SELECT * FROM working_copies WHERE policy_id = $1")
+            .bind(policy_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| not_found(key))?;
+        tx.commit().await?;
+        let (content, era) = document::from_json(&row.try_get::<String, _>("document")?)?;
+        Ok(WorkingCopy {
+            key: key.clone(),
+            revision,
+            stage: stage_from(&row.try_get::<String, _>("stage")?)?,
+            base_version: row.try_get("base_version_id")?,
+            edited: row.try_get::<i64, _>("edited")? == 1,
+            updated_at: row.try_get("updated_at")?,
+            author: row.try_get("author")?,
+            content,
+            era,
+        })
+    }
+
+    async fn save_working_copy(
+        &self,
+        key: &PolicyKey,
+        expected_revision: i64,
+        stage: Stage,
+        content: &PolicyContent,
+        author: &str,
+    ) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
+        check_revision(key, expected_revision, revision)?;
+        let before: String = sqlx::query("SELECT document FROM working_copies WHERE policy_id = $1")
+            .bind(policy_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("document")?;
+        let (_, era) = document::from_json(&before)?;
+        let era = era.or_else(|| key.fiscal_year.era_year().map(|(era, _)| era));
+        let after = document::to_json(content, era);
+        // The revision is bumped only if nobody bumped it in between (the check above read it in this
+        // transaction, but PostgreSQL's default isolation does not hold the row).
+        let updated = sqlx::query("UPDATE policies SET revision = revision + 1 WHERE id = $1 AND revision = $2")
+            .bind(policy_id)
+            .bind(expected_revision)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "the policy of {} for fiscal year {} was changed by another writer at the same time: reload it",
+                key.organization.name,
+                key.fiscal_year.start_year()
+            )));
+        }
+        sqlx::query(
+            "UPDATE working_copies SET stage = $1, updated_at = $2, author = $3, edited = 1, document = $4 WHERE policy_id = $5",
+        )
+        .bind(stage.code())
+        .bind(now())
+        .bind(author.to_string())
+        .bind(after.clone())
+        .bind(policy_id)
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, author, "edit", &entity(key), Some(before), Some(after)).await?;
+        tx.commit().await?;
+        Ok(expected_revision + 1)
+    }
+
+    async fn publish(&self, key: &PolicyKey, expected_revision: i64, author: &str) -> Result<VersionInfo> {
+        let mut tx = self.pool.begin().await?;
+        let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
+        check_revision(key, expected_revision, revision)?;
+        let row = sqlx::query("SELECT stage, document FROM working_copies WHERE policy_id = $1")
+            .bind(policy_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let stage = stage_from(&row.try_get::<String, _>("stage")?)?;
+        let json: String = row.try_get("document")?;
+        let (content, _) = document::from_json(&json)?;
+        let updated = sqlx::query("UPDATE policies SET revision = revision + 1 WHERE id = $1 AND revision = $2")
+            .bind(policy_id)
+            .bind(expected_revision)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!(
+                "the policy of {} for fiscal year {} was changed by another writer at the same time: reload it",
+                key.organization.name,
+                key.fiscal_year.start_year()
+            )));
+        }
+        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM versions WHERE policy_id = $1")
+            .bind(policy_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get::<i64, _>("seq")?
+            + 1;
+        let created_at = now();
+        let row = sqlx::query(
+            "INSERT INTO versions (policy_id, seq, stage, created_at, author, source_kind, source_name, source_hash, document) \
+             VALUES ($1, $2, $3, $4, $5, 'editor', NULL, NULL, $6) RETURNING id",
+        )
+        .bind(policy_id)
+        .bind(seq)
+        .bind(stage.code())
+        .bind(created_at.clone())
+        .bind(author.to_string())
+        .bind(json)
+        .fetch_one(&mut *tx)
+        .await?;
+        let version_id: i64 = row.try_get("id")?;
+        sqlx::query("UPDATE working_copies SET base_version_id = $1, edited = 0 WHERE policy_id = $2")
+            .bind(version_id)
+            .bind(policy_id)
+            .execute(&mut *tx)
+            .await?;
+        let organization_id: i64 = sqlx::query("SELECT organization_id FROM policies WHERE id = $1")
+            .bind(policy_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("organization_id")?;
+        self.write_series(&mut tx, organization_id, key.fiscal_year, version_id, &content).await?;
+        self.write_search(&mut tx, policy_id, version_id, &content).await?;
+        let after = serde_json::json!({ "version": seq, "stage": stage.code() });
+        audit(&mut tx, author, "publish", &entity(key), None, Some(json_string(&after))).await?;
+        tx.commit().await?;
+        Ok(VersionInfo { id: version_id, seq, stage, created_at, author: author.to_string(), source: Source::Editor })
+    }
+
+    async fn organization_series(&self, organization: &Organization) -> Result<Vec<Series>> {
+        let rows = sqlx::query(
+            "SELECT s.id, s.common_key FROM series s JOIN organizations o ON o.id = s.organization_id \
+             WHERE o.city = $1 AND o.name = $2 ORDER BY s.id",
+        )
+        .bind(organization.city.clone().unwrap_or_default())
+        .bind(organization.name.clone())
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<i64> = rows.iter().map(|row| row.try_get("id")).collect::<std::result::Result<_, _>>()?;
+        let mut points = self.series_points(&ids).await?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.try_get("id")?;
+                Ok(Series {
+                    id,
+                    organization: organization.clone(),
+                    common_key: row.try_get("common_key")?,
+                    points: points.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    async fn series(&self, id: i64) -> Result<Series> {
+        let row = sqlx::query(
+            "SELECT s.id, s.common_key, o.city, o.name FROM series s JOIN organizations o ON o.id = s.organization_id \
+             WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("no indicator series with id {id}")))?;
+        let mut points = self.series_points(&[id]).await?;
+        Ok(Series {
+            id,
+            organization: organization_from(row.try_get("city")?, row.try_get("name")?),
+            common_key: row.try_get("common_key")?,
+            points: points.remove(&id).unwrap_or_default(),
+        })
+    }
+
+    async fn league_table(&self, common_key: &str, fiscal_year: FiscalYear) -> Result<Vec<LeagueRow>> {
+        let rows = sqlx::query(
+            "SELECT iy.*, o.city, o.name FROM indicator_years iy JOIN series s ON s.id = iy.series_id \
+             JOIN organizations o ON o.id = s.organization_id \
+             WHERE s.common_key = $1 AND iy.fiscal_year = $2 \
+             ORDER BY CASE WHEN iy.value IS NULL THEN 1 ELSE 0 END, iy.value DESC, o.city, o.name, iy.series_id",
+        )
+        .bind(common_key.to_string())
+        .bind(i64::from(fiscal_year.start_year()))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<LeagueRow> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let point = point_from(row)?;
+            // Equal values share a rank (1, 2, 2, 4).
+            let rank = match out.last() {
+                Some(last) if last.point.value.is_some() && last.point.value == point.value => last.rank,
+                _ => out.len() + 1,
+            };
+            out.push(LeagueRow {
+                rank,
+                organization: organization_from(row.try_get("city")?, row.try_get("name")?),
+                series_id: row.try_get("series_id")?,
+                point,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let Some(query) = Query::parse(query) else {
+            return Err(StoreError::Invalid(
+                "the search needs at least one letter or digit (two-character words such as 防災 work)".into(),
+            ));
+        };
+        let grams = query.grams();
+        let columns = "e.id, e.position, e.field, e.normalized, e.version_id, p.fiscal_year, o.city, o.name";
+        let joins = "JOIN policies p ON p.id = e.policy_id JOIN organizations o ON o.id = p.organization_id";
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                let expression: Vec<String> = grams.iter().map(|gram| format!("\"{gram}\"")).collect();
+                let sql = format!(
+                    "SELECT {columns} FROM search_grams g JOIN search_entries e ON e.id = g.rowid {joins} \
+                     WHERE search_grams MATCH $1"
+                );
+                sqlx::query(trusted(sql)).bind(expression.join(" AND ")).fetch_all(&self.pool).await?
+            }
+            Backend::Postgres => {
+                let expression: Vec<String> = grams.iter().map(|gram| format!("'{gram}'")).collect();
+                let sql =
+                    format!("SELECT {columns} FROM search_entries e {joins} WHERE e.grams @@ CAST($1 AS tsquery)");
+                sqlx::query(trusted(sql)).bind(expression.join(" & ")).fetch_all(&self.pool).await?
+            }
+        };
+        let mut hits = Vec::new();
+        for row in &rows {
+            let normalized: String = row.try_get("normalized")?;
+            let Some(occurrences) = query.occurrences(&normalized) else { continue };
+            let field: String = row.try_get("field")?;
+            let score = u32::try_from(occurrences).unwrap_or(u32::MAX).saturating_mul(search::field_weight(&field));
+            let position: i64 = row.try_get("position")?;
+            hits.push((
+                position,
+                SearchHit {
+                    key: PolicyKey {
+                        organization: organization_from(row.try_get("city")?, row.try_get("name")?),
+                        fiscal_year: fiscal_year_from(row.try_get("fiscal_year")?)?,
+                    },
+                    version_id: row.try_get("version_id")?,
+                    snippet: query.snippet(&normalized, 80),
+                    field,
+                    score,
+                },
+            ));
+        }
+        hits.sort_by(|(pa, a), (pb, b)| {
+            b.score
+                .cmp(&a.score)
+                .then(b.key.fiscal_year.cmp(&a.key.fiscal_year))
+                .then(a.key.organization.city.cmp(&b.key.organization.city))
+                .then(a.key.organization.name.cmp(&b.key.organization.name))
+                .then(pa.cmp(pb))
+        });
+        Ok(hits.into_iter().take(limit).map(|(_, hit)| hit).collect())
+    }
+
+    async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT $1")
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    entity: row.try_get("entity")?,
+                    before: row.try_get("before")?,
+                    after: row.try_get("after")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn check(&self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            let rows = sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await?;
+            let messages: Vec<String> =
+                rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<std::result::Result<_, _>>()?;
+            if messages != ["ok"] {
+                return Err(StoreError::Database(format!("integrity check: {}", messages.join("; "))));
+            }
+            let violations = sqlx::query("PRAGMA foreign_key_check").fetch_all(&self.pool).await?;
+            if !violations.is_empty() {
+                return Err(StoreError::Database(format!("{} foreign-key violations", violations.len())));
+            }
+        }
+        let orphans: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM policies p WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.policy_id = p.id) \
+             OR NOT EXISTS (SELECT 1 FROM working_copies w WHERE w.policy_id = p.id)",
+        )
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        if orphans > 0 {
+            return Err(StoreError::Database(format!("{orphans} policies without a version or a working copy")));
+        }
+        let documents = sqlx::query("SELECT id, document FROM versions").fetch_all(&self.pool).await?;
+        for row in &documents {
+            let id: i64 = row.try_get("id")?;
+            document::from_json(&row.try_get::<String, _>("document")?)
+                .map_err(|error| StoreError::Database(format!("version {id}: {error}")))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,394 @@
+//! The storage conformance suite: every test runs on SQLite (a fresh file) and on PostgreSQL (a fresh
+//! database), and both must behave the same. PostgreSQL comes from `HOSHIN_TEST_POSTGRES_URL` (set by
+//! `scripts/test`) or is started here through `scripts/test-postgres`; it is never skipped.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use hoshin_core::{
+    FiscalYear, Indicator, IndicatorKind, Issue, IssueId, Organization, PolicyContent, Stage, TargetText, YearResult,
+};
+use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, Source, SqlStore, Store, StoreError};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+}
+
+/// A store on a fresh database, and a pool on the same database for checks behind the store's back.
+type Harness = (Arc<dyn Store>, sqlx::AnyPool);
+
+async fn harness(url: DatabaseUrl) -> Harness {
+    let store = SqlStore::open(&url).await.unwrap();
+    let pool = store.pool().clone();
+    (Arc::new(store), pool)
+}
+
+async fn sqlite() -> Harness {
+    harness(DatabaseUrl::Sqlite(std::env::temp_dir().join(format!("{}.db", unique("hoshin_test"))))).await
+}
+
+fn postgres_base_url() -> &'static str {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        if let Ok(url) = std::env::var("HOSHIN_TEST_POSTGRES_URL") {
+            return url;
+        }
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-postgres");
+        let output = std::process::Command::new("bash")
+            .arg(&script)
+            .arg(std::process::id().to_string())
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run {}: {error}", script.display()));
+        assert!(
+            output.status.success(),
+            "PostgreSQL could not be started for the tests:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_string()
+    })
+}
+
+async fn postgres() -> Harness {
+    let base = postgres_base_url();
+    let name = unique("hoshin_test");
+    let admin = open_admin(base).await;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    harness(DatabaseUrl::Postgres(format!("{prefix}/{name}"))).await
+}
+
+async fn open_admin(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new().max_connections(1).connect(url).await.unwrap()
+}
+
+/// Declares each test once per backend.
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(#[tokio::test] async fn $name() { let (store, pool) = super::sqlite().await; super::$name(store, pool).await; })*
+        }
+        mod on_postgres {
+            $(#[tokio::test] async fn $name() { let (store, pool) = super::postgres().await; super::$name(store, pool).await; })*
+        }
+    };
+}
+
+conformance!(
+    samples_round_trip_exactly,
+    the_same_file_imported_twice_is_one_version,
+    lineage_links_years_despite_drifted_wording,
+    stale_writes_are_conflicts,
+    publishing_and_importing_respect_the_working_copy,
+    league_table_of_a_common_indicator,
+    search_finds_two_character_words,
+    every_change_is_in_the_append_only_audit_log,
+);
+
+fn samples() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().path()).collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap()))
+        .collect()
+}
+
+fn import_of(file_name: &str, text: &str) -> NewImport {
+    // The Higashiyodogawa summary prints no year of its own (DOMAIN.md: around FY2019): say it, as a user
+    // importing it would with --fiscal-year.
+    let fiscal_year = file_name.starts_with("higashiyodogawa").then(|| fy(2019));
+    let hints = hoshin_import::Hints { city: Some("大阪市".into()), fiscal_year, ..Default::default() };
+    let parsed = hoshin_import::parse(text, &hints);
+    let policy = parsed.policy().unwrap_or_else(|| panic!("{file_name}: no organization or year"));
+    NewImport {
+        key: PolicyKey { organization: policy.organization, fiscal_year: policy.fiscal_year },
+        stage: policy.stage,
+        content: policy.content,
+        era: parsed.era,
+        source: Source::Import { file_name: file_name.into(), sha256: format!("sha-of-{file_name}") },
+        author: "test".into(),
+    }
+}
+
+fn fy(year: i32) -> FiscalYear {
+    FiscalYear::new(year).unwrap()
+}
+
+fn ward(name: &str) -> Organization {
+    Organization::new(name, Some("大阪市"))
+}
+
+/// A one-issue policy with the given indicators: (wording, target, actual).
+fn policy(organization: Organization, year: i32, stage: Stage, indicators: &[(&str, &str, Option<&str>)]) -> NewImport {
+    let mut issue = Issue::new(IssueId::Single(1), "地域コミュニティの活性化");
+    issue.strategies.push(hoshin_core::BulletGroup {
+        heading: None,
+        bullets: vec!["町会への加入を促進し、防災訓練を支援する".into()],
+        indicator_links: vec![],
+    });
+    for (number, (wording, target, actual)) in indicators.iter().enumerate() {
+        let mut indicator = Indicator::new(IndicatorKind::Outcome, wording);
+        indicator.number = Some(u32::try_from(number + 1).unwrap());
+        let context = hoshin_core::ParseContext::for_year(fy(year));
+        indicator.target = Some(TargetText::Parsed(hoshin_core::parse_target(target, context).unwrap()));
+        if let Some(actual) = actual {
+            indicator.results.push(YearResult {
+                fiscal_year: fy(year),
+                actual: Some(hoshin_core::parse_measure(actual).unwrap()),
+                published_mark: None,
+                year_target: None,
+            });
+        }
+        issue.indicators.push(indicator);
+    }
+    let content = PolicyContent {
+        title: Some(format!("令和{}年度 {} 運営方針", year - 2018, organization.name)),
+        goal: Some("誰もが安心して暮らせるまち".into()),
+        issues: vec![issue],
+        ..Default::default()
+    };
+    NewImport {
+        key: PolicyKey { organization, fiscal_year: fy(year) },
+        stage,
+        content,
+        era: Some(hoshin_core::Era::Reiwa),
+        source: Source::Import { file_name: format!("{year}.txt"), sha256: unique("sha") },
+        author: "test".into(),
+    }
+}
+
+async fn samples_round_trip_exactly(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    for (file_name, text) in samples() {
+        let import = import_of(&file_name, &text);
+        let imported = store.import(import.clone()).await.unwrap();
+        assert!(imported.created);
+        assert_eq!(imported.version.seq, 1);
+        let stored = store.latest(&import.key).await.unwrap();
+        assert_same(&stored.content, &import.content, &file_name);
+        assert_eq!(stored.version.stage, import.stage);
+        assert_eq!(stored.era, import.era);
+        let by_id = store.version(imported.version.id).await.unwrap();
+        assert_eq!(by_id.content, import.content);
+        let working = store.working_copy(&import.key).await.unwrap();
+        assert_eq!(working.content, import.content);
+        assert!(!working.edited);
+    }
+    let policies = store.policies().await.unwrap();
+    assert_eq!(policies.len(), 4);
+    assert!(policies.iter().all(|policy| policy.versions == 1));
+    store.check().await.unwrap();
+    // Sumiyoshi FY2024: 14 outcome indicators, each one series with its FY2024 row and computed mark.
+    let sumiyoshi = store.organization_series(&ward("住吉区")).await.unwrap();
+    assert_eq!(sumiyoshi.len(), 14);
+    let marked = sumiyoshi
+        .iter()
+        .filter_map(|series| series.points.iter().find(|point| point.fiscal_year == fy(2024)))
+        .filter(|point| point.computed_mark.is_some() && point.published_mark.is_some())
+        .count();
+    assert_eq!(marked, 14);
+    let missing = store.latest(&PolicyKey { organization: ward("北区"), fiscal_year: fy(2024) }).await;
+    assert!(matches!(missing, Err(StoreError::NotFound(message)) if message.contains("北区")));
+}
+
+/// Compares two contents and shows only where they first differ.
+fn assert_same(stored: &PolicyContent, imported: &PolicyContent, file_name: &str) {
+    if stored == imported {
+        return;
+    }
+    let (a, b) = (format!("{stored:?}"), format!("{imported:?}"));
+    let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let window = |text: &str| text.chars().skip(at.saturating_sub(150)).take(300).collect::<String>();
+    panic!(
+        "{file_name}: the stored content differs from the imported\nstored:   {}\nimported: {}",
+        window(&a),
+        window(&b)
+    );
+}
+
+async fn the_same_file_imported_twice_is_one_version(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let (file_name, text) = samples().into_iter().find(|(name, _)| name.starts_with("nishi")).unwrap();
+    let first = store.import(import_of(&file_name, &text)).await.unwrap();
+    let second = store.import(import_of(&file_name, &text)).await.unwrap();
+    assert!(first.created);
+    assert!(!second.created);
+    assert_eq!(second.version.id, first.version.id);
+    let key = import_of(&file_name, &text).key;
+    assert_eq!(store.versions(&key).await.unwrap().len(), 1);
+    assert_eq!(store.audit_log(10).await.unwrap().len(), 1);
+}
+
+async fn lineage_links_years_despite_drifted_wording(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let nishi = ward("西区");
+    let earlier = policy(
+        nishi.clone(),
+        2023,
+        Stage::YearEnd,
+        &[
+            ("地域活動協議会を知っている区民の割合", "40%以上", Some("38.5%")),
+            ("防災訓練の参加者数", "500人以上", Some("620人")),
+        ],
+    );
+    let later = policy(
+        nishi.clone(),
+        2024,
+        Stage::YearEnd,
+        &[
+            ("地域活動協議会を知っている区民アンケート回答者の割合", "42%以上", Some("43.1%")),
+            ("防災訓練への参加者数", "600人以上", Some("580人")),
+            ("空家の相談件数", "100件以上", None),
+        ],
+    );
+    let first = store.import(earlier).await.unwrap();
+    assert_eq!((first.continued_series, first.new_series), (0, 2));
+    let second = store.import(later).await.unwrap();
+    assert_eq!((second.continued_series, second.new_series), (2, 1));
+    let series = store.organization_series(&nishi).await.unwrap();
+    assert_eq!(series.len(), 3);
+    let council = &series[0];
+    assert_eq!(council.common_key.as_deref(), Some("community-council-awareness"));
+    let years: Vec<i32> = council.points.iter().map(|point| point.fiscal_year.start_year()).collect();
+    assert_eq!(years, [2023, 2024]);
+    assert_eq!(council.points[0].actual.as_deref(), Some("38.5%"));
+    assert_eq!(council.points[0].computed_mark.as_deref(), Some("B"));
+    assert_eq!(council.points[1].wording, "地域活動協議会を知っている区民アンケート回答者の割合");
+    assert_eq!(council.points[1].value, Some(43.1));
+    assert_eq!(council.points[1].unit.as_deref(), Some("%"));
+    assert_eq!(council.points[1].computed_mark.as_deref(), Some("A"));
+    let drill = store.series(series[1].id).await.unwrap();
+    assert_eq!(drill.points.len(), 2);
+    assert_eq!(drill.points[1].computed_mark.as_deref(), Some("B"));
+    assert!(matches!(store.series(999_999).await, Err(StoreError::NotFound(_))));
+}
+
+async fn stale_writes_are_conflicts(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let import = policy(ward("旭区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)]);
+    let key = import.key.clone();
+    store.import(import).await.unwrap();
+    let copy = store.working_copy(&key).await.unwrap();
+    let mut alice = copy.content.clone();
+    alice.goal = Some("アリスの目標".into());
+    let mut bob = copy.content.clone();
+    bob.goal = Some("ボブの目標".into());
+    let revision = store.save_working_copy(&key, copy.revision, Stage::FirstDraft, &alice, "alice").await.unwrap();
+    assert_eq!(revision, copy.revision + 1);
+    // Bob read the same revision as Alice: his write is refused, Alice's stays.
+    let stale = store.save_working_copy(&key, copy.revision, Stage::FirstDraft, &bob, "bob").await;
+    assert!(matches!(stale, Err(StoreError::Conflict(message)) if message.contains("reload")));
+    let now = store.working_copy(&key).await.unwrap();
+    assert_eq!(now.content.goal.as_deref(), Some("アリスの目標"));
+    assert_eq!(now.revision, revision);
+    assert!(now.edited);
+    assert!(matches!(store.publish(&key, copy.revision, "bob").await, Err(StoreError::Conflict(_))));
+}
+
+async fn publishing_and_importing_respect_the_working_copy(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let import = policy(ward("港区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)]);
+    let key = import.key.clone();
+    store.import(import).await.unwrap();
+    let copy = store.working_copy(&key).await.unwrap();
+    let mut edited = copy.content.clone();
+    edited.goal = Some("改めた目標".into());
+    let revision = store.save_working_copy(&key, copy.revision, Stage::Draft, &edited, "editor").await.unwrap();
+    // An import while edits are pending adds the version but leaves the edits alone.
+    let mut newer = policy(ward("港区"), 2025, Stage::Draft, &[("区民の割合", "55%以上", None)]);
+    newer.content.goal = Some("取り込んだ目標".into());
+    let imported = store.import(newer).await.unwrap();
+    assert!(imported.working_copy_kept);
+    let copy = store.working_copy(&key).await.unwrap();
+    assert_eq!(copy.content.goal.as_deref(), Some("改めた目標"));
+    assert_eq!(copy.revision, revision + 1);
+    let published = store.publish(&key, copy.revision, "editor").await.unwrap();
+    assert_eq!(published.seq, 3);
+    assert_eq!(published.stage, Stage::Draft);
+    assert_eq!(published.source, Source::Editor);
+    let versions = store.versions(&key).await.unwrap();
+    let stages: Vec<Stage> = versions.iter().map(|version| version.stage).collect();
+    assert_eq!(stages, [Stage::FirstDraft, Stage::Draft, Stage::Draft]);
+    let latest = store.latest(&key).await.unwrap();
+    assert_eq!(latest.content.goal.as_deref(), Some("改めた目標"));
+    assert!(!store.working_copy(&key).await.unwrap().edited);
+    // Published versions never change.
+    assert_eq!(store.version(versions[1].id).await.unwrap().content.goal.as_deref(), Some("取り込んだ目標"));
+    store.check().await.unwrap();
+}
+
+async fn league_table_of_a_common_indicator(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let wording = "地域活動協議会を知っている区民アンケート回答者の割合";
+    for (name, actual) in [("北区", "41.2%"), ("都島区", "38%"), ("福島区", "41.2%"), ("此花区", "－")] {
+        store.import(policy(ward(name), 2024, Stage::YearEnd, &[(wording, "40%以上", Some(actual))])).await.unwrap();
+    }
+    let table = store.league_table("community-council-awareness", fy(2024)).await.unwrap();
+    let rows: Vec<(usize, &str, Option<f64>)> =
+        table.iter().map(|row| (row.rank, row.organization.name.as_str(), row.point.value)).collect();
+    assert_eq!(
+        rows,
+        [(1, "北区", Some(41.2)), (1, "福島区", Some(41.2)), (3, "都島区", Some(38.0)), (4, "此花区", None)]
+    );
+    assert_eq!(table[2].point.computed_mark.as_deref(), Some("B"));
+    assert!(store.league_table("community-council-awareness", fy(2023)).await.unwrap().is_empty());
+}
+
+async fn search_finds_two_character_words(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    for (file_name, text) in samples() {
+        store.import(import_of(&file_name, &text)).await.unwrap();
+    }
+    let hits = store.search("防災", 100).await.unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|hit| hit.snippet.contains("【防災】")));
+    assert!(hits.windows(2).all(|pair| pair[0].score >= pair[1].score));
+    let names: std::collections::BTreeSet<&str> = hits.iter().map(|hit| hit.key.organization.name.as_str()).collect();
+    assert!(names.contains("住吉区"), "{names:?}");
+    // Two terms: both must occur in the field.
+    let both = store.search("防災 地域", 100).await.unwrap();
+    assert!(!both.is_empty() && both.len() <= hits.len());
+    // Full-width query text finds half-width text and the other way round.
+    assert_eq!(store.search("ＮＰＯ", 5).await.unwrap().len(), store.search("npo", 5).await.unwrap().len());
+    assert!(store.search("存在しない語句", 10).await.unwrap().is_empty());
+    assert!(matches!(store.search("、。", 10).await, Err(StoreError::Invalid(_))));
+    // What the conformance cases return is the same on both backends: a fingerprint of the first hits.
+    let fingerprint: Vec<String> =
+        hits.iter().take(5).map(|hit| format!("{}:{}:{}", hit.key.organization.name, hit.field, hit.score)).collect();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/search-bousai.txt");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, fingerprint.join("\n") + "\n").unwrap();
+    }
+    let expected: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_EXPECT=1 to record it", path.display()))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(fingerprint, expected, "backend {:?}", store.backend());
+}
+
+async fn every_change_is_in_the_append_only_audit_log(store: Arc<dyn Store>, pool: sqlx::AnyPool) {
+    let import = policy(ward("鶴見区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)]);
+    let key = import.key.clone();
+    store.import(import).await.unwrap();
+    let copy = store.working_copy(&key).await.unwrap();
+    let mut edited = copy.content.clone();
+    edited.goal = Some("新しい目標".into());
+    let revision = store.save_working_copy(&key, copy.revision, Stage::Draft, &edited, "mayor").await.unwrap();
+    store.publish(&key, revision, "mayor").await.unwrap();
+    let log = store.audit_log(10).await.unwrap();
+    let actions: Vec<(&str, &str)> = log.iter().map(|entry| (entry.action.as_str(), entry.actor.as_str())).collect();
+    assert_eq!(actions, [("publish", "mayor"), ("edit", "mayor"), ("import", "test")]);
+    let edit = &log[1];
+    assert_eq!(edit.entity, "policy:大阪市/鶴見区/2025");
+    assert!(edit.before.as_deref().unwrap().contains("誰もが安心して暮らせるまち"));
+    assert!(edit.after.as_deref().unwrap().contains("新しい目標"));
+    assert!(log[0].at >= log[2].at);
+    // Tampering is refused by the database itself.
+    let update = sqlx::query("UPDATE audit_log SET actor = 'someone else'").execute(&pool).await;
+    assert!(update.is_err(), "the audit log accepted an UPDATE");
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&pool).await.is_err(), "the audit log accepted a DELETE");
+    assert_eq!(store.audit_log(10).await.unwrap().len(), 3);
+}
