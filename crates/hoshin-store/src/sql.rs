@@ -187,18 +187,81 @@ fn not_found(key: &PolicyKey) -> StoreError {
     ))
 }
 
-/// Checks the revision a writer read against the current one.
-fn check_revision(key: &PolicyKey, expected: i64, current: i64) -> Result<()> {
-    if expected == current {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(format!(
-            "the policy of {} for fiscal year {} has changed since it was read (revision {expected} read, {current} now): \
-             reload it and apply the edits again",
+/// Claims the next revision of a policy for a write: the writer read `expected`, the policy is at `current`
+/// (read in this transaction). Bumps the revision only if nobody else did in between — PostgreSQL's default
+/// isolation does not hold the row between the read and the update, so the update is guarded too.
+async fn claim_revision(
+    tx: &mut Transaction<'_, Any>,
+    key: &PolicyKey,
+    policy_id: i64,
+    expected: i64,
+    current: i64,
+) -> Result<i64> {
+    let changed = |detail: String| {
+        StoreError::Conflict(format!(
+            "the policy of {} for fiscal year {} has changed since it was read ({detail}): reload it and apply the \
+             edits again",
             key.organization.name,
             key.fiscal_year.start_year()
-        )))
+        ))
+    };
+    if expected != current {
+        return Err(changed(format!("revision {expected} read, {current} now")));
     }
+    let updated = sqlx::query("UPDATE policies SET revision = revision + 1 WHERE id = $1 AND revision = $2")
+        .bind(policy_id)
+        .bind(expected)
+        .execute(&mut **tx)
+        .await?;
+    if updated.rows_affected() != 1 {
+        return Err(changed("another writer wrote at the same time".into()));
+    }
+    Ok(expected + 1)
+}
+
+/// Appends an immutable version to a policy, numbered after the last.
+async fn append_version(
+    tx: &mut Transaction<'_, Any>,
+    policy_id: i64,
+    stage: Stage,
+    author: &str,
+    source: &Source,
+    document: &str,
+) -> Result<VersionInfo> {
+    let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM versions WHERE policy_id = $1")
+        .bind(policy_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get::<i64, _>("seq")?
+        + 1;
+    let created_at = now();
+    let (source_kind, source_name, source_hash) = match source {
+        Source::Import { file_name, sha256 } => ("import", Some(file_name.clone()), Some(sha256.clone())),
+        Source::Editor => ("editor", None, None),
+    };
+    let row = sqlx::query(
+        "INSERT INTO versions (policy_id, seq, stage, created_at, author, source_kind, source_name, source_hash, document) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(policy_id)
+    .bind(seq)
+    .bind(stage.code())
+    .bind(created_at.clone())
+    .bind(author.to_string())
+    .bind(source_kind)
+    .bind(source_name)
+    .bind(source_hash)
+    .bind(document.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(VersionInfo {
+        id: row.try_get("id")?,
+        seq,
+        stage,
+        created_at,
+        author: author.to_string(),
+        source: source.clone(),
+    })
 }
 
 async fn audit(
@@ -597,37 +660,9 @@ impl Store for SqlStore {
             }
         }
         let json = document::to_json(&import.content, import.era);
-        let row = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM versions WHERE policy_id = $1")
-            .bind(policy_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let seq: i64 = row.try_get::<i64, _>("seq")? + 1;
-        let created_at = now();
-        let (source_kind, source_name, source_hash) = match &import.source {
-            Source::Import { file_name, sha256 } => ("import", Some(file_name.clone()), Some(sha256.clone())),
-            Source::Editor => ("editor", None, None),
-        };
-        let row = sqlx::query(
-            "INSERT INTO versions (policy_id, seq, stage, created_at, author, source_kind, source_name, source_hash, document) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(policy_id)
-        .bind(seq)
-        .bind(import.stage.code())
-        .bind(created_at.clone())
-        .bind(import.author.clone())
-        .bind(source_kind)
-        .bind(source_name)
-        .bind(source_hash)
-        .bind(json.clone())
-        .fetch_one(&mut *tx)
-        .await?;
-        let version_id: i64 = row.try_get("id")?;
-        sqlx::query("UPDATE policies SET revision = $1 WHERE id = $2")
-            .bind(revision + 1)
-            .bind(policy_id)
-            .execute(&mut *tx)
-            .await?;
+        let version = append_version(&mut tx, policy_id, import.stage, &import.author, &import.source, &json).await?;
+        let (version_id, created_at) = (version.id, version.created_at.clone());
+        claim_revision(&mut tx, &import.key, policy_id, revision, revision).await?;
         let edited = sqlx::query("SELECT edited FROM working_copies WHERE policy_id = $1")
             .bind(policy_id)
             .fetch_optional(&mut *tx)
@@ -666,11 +701,11 @@ impl Store for SqlStore {
             self.write_series(&mut tx, organization_id, import.key.fiscal_year, version_id, &import.content).await?;
         self.write_search(&mut tx, policy_id, version_id, &import.content).await?;
         let (file_name, sha256) = match &import.source {
-            Source::Import { file_name, sha256 } => (Some(file_name.clone()), Some(sha256.clone())),
+            Source::Import { file_name, sha256 } => (Some(file_name.as_str()), Some(sha256.as_str())),
             Source::Editor => (None, None),
         };
         let after = serde_json::json!({
-            "version": seq,
+            "version": version.seq,
             "stage": import.stage.code(),
             "file": file_name,
             "sha256": sha256,
@@ -679,20 +714,7 @@ impl Store for SqlStore {
         });
         audit(&mut tx, &import.author, "import", &entity(&import.key), None, Some(json_string(&after))).await?;
         tx.commit().await?;
-        Ok(Imported {
-            version: VersionInfo {
-                id: version_id,
-                seq,
-                stage: import.stage,
-                created_at,
-                author: import.author,
-                source: import.source,
-            },
-            created: true,
-            working_copy_kept,
-            continued_series,
-            new_series,
-        })
+        Ok(Imported { version, created: true, working_copy_kept, continued_series, new_series })
     }
 
     async fn policies(&self) -> Result<Vec<PolicySummary>> {
@@ -785,7 +807,6 @@ impl Store for SqlStore {
     ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
         let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
-        check_revision(key, expected_revision, revision)?;
         let before: String = sqlx::query("SELECT document FROM working_copies WHERE policy_id = $1")
             .bind(policy_id)
             .fetch_one(&mut *tx)
@@ -794,20 +815,7 @@ impl Store for SqlStore {
         let (_, era) = document::from_json(&before)?;
         let era = era.or_else(|| key.fiscal_year.era_year().map(|(era, _)| era));
         let after = document::to_json(content, era);
-        // The revision is bumped only if nobody bumped it in between (the check above read it in this
-        // transaction, but PostgreSQL's default isolation does not hold the row).
-        let updated = sqlx::query("UPDATE policies SET revision = revision + 1 WHERE id = $1 AND revision = $2")
-            .bind(policy_id)
-            .bind(expected_revision)
-            .execute(&mut *tx)
-            .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!(
-                "the policy of {} for fiscal year {} was changed by another writer at the same time: reload it",
-                key.organization.name,
-                key.fiscal_year.start_year()
-            )));
-        }
+        let revision = claim_revision(&mut tx, key, policy_id, expected_revision, revision).await?;
         sqlx::query(
             "UPDATE working_copies SET stage = $1, updated_at = $2, author = $3, edited = 1, document = $4 WHERE policy_id = $5",
         )
@@ -820,13 +828,13 @@ impl Store for SqlStore {
         .await?;
         audit(&mut tx, author, "edit", &entity(key), Some(before), Some(after)).await?;
         tx.commit().await?;
-        Ok(expected_revision + 1)
+        Ok(revision)
     }
 
     async fn publish(&self, key: &PolicyKey, expected_revision: i64, author: &str) -> Result<VersionInfo> {
         let mut tx = self.pool.begin().await?;
         let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
-        check_revision(key, expected_revision, revision)?;
+        claim_revision(&mut tx, key, policy_id, expected_revision, revision).await?;
         let row = sqlx::query("SELECT stage, document FROM working_copies WHERE policy_id = $1")
             .bind(policy_id)
             .fetch_one(&mut *tx)
@@ -834,38 +842,8 @@ impl Store for SqlStore {
         let stage = stage_from(&row.try_get::<String, _>("stage")?)?;
         let json: String = row.try_get("document")?;
         let (content, _) = document::from_json(&json)?;
-        let updated = sqlx::query("UPDATE policies SET revision = revision + 1 WHERE id = $1 AND revision = $2")
-            .bind(policy_id)
-            .bind(expected_revision)
-            .execute(&mut *tx)
-            .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!(
-                "the policy of {} for fiscal year {} was changed by another writer at the same time: reload it",
-                key.organization.name,
-                key.fiscal_year.start_year()
-            )));
-        }
-        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) AS seq FROM versions WHERE policy_id = $1")
-            .bind(policy_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get::<i64, _>("seq")?
-            + 1;
-        let created_at = now();
-        let row = sqlx::query(
-            "INSERT INTO versions (policy_id, seq, stage, created_at, author, source_kind, source_name, source_hash, document) \
-             VALUES ($1, $2, $3, $4, $5, 'editor', NULL, NULL, $6) RETURNING id",
-        )
-        .bind(policy_id)
-        .bind(seq)
-        .bind(stage.code())
-        .bind(created_at.clone())
-        .bind(author.to_string())
-        .bind(json)
-        .fetch_one(&mut *tx)
-        .await?;
-        let version_id: i64 = row.try_get("id")?;
+        let version = append_version(&mut tx, policy_id, stage, author, &Source::Editor, &json).await?;
+        let version_id = version.id;
         sqlx::query("UPDATE working_copies SET base_version_id = $1, edited = 0 WHERE policy_id = $2")
             .bind(version_id)
             .bind(policy_id)
@@ -878,10 +856,10 @@ impl Store for SqlStore {
             .try_get("organization_id")?;
         self.write_series(&mut tx, organization_id, key.fiscal_year, version_id, &content).await?;
         self.write_search(&mut tx, policy_id, version_id, &content).await?;
-        let after = serde_json::json!({ "version": seq, "stage": stage.code() });
+        let after = serde_json::json!({ "version": version.seq, "stage": stage.code() });
         audit(&mut tx, author, "publish", &entity(key), None, Some(json_string(&after))).await?;
         tx.commit().await?;
-        Ok(VersionInfo { id: version_id, seq, stage, created_at, author: author.to_string(), source: Source::Editor })
+        Ok(version)
     }
 
     async fn organization_series(&self, organization: &Organization) -> Result<Vec<Series>> {
