@@ -53,71 +53,35 @@ impl Label {
 }
 
 pub(crate) const LABELS: &[LabelSpec<Label>] = &[
-    LabelSpec {
-        label: Label::Goal,
-        spellings: &["目標", "目標(何をめざすのか)", "【区の目標(何をめざすのか)】", "区・局の目標", "区の目標"],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::Mission,
-        spellings: &["使命", "使命(どういう役割を担うのか)"],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::Approach,
-        spellings: &["所属運営の基本的な考え方", "所属運営の基本的な考え方(区長の方針)"],
-        inline: true,
-        year_prefix: true,
-    },
-    LabelSpec {
-        label: Label::IssuesHeading,
-        spellings: &["重点的に取り組む経営課題", "重点的に取り組む主な経営課題"],
-        inline: false,
-        year_prefix: false,
-    },
-    LabelSpec { label: Label::ProblemRecognition, spellings: &["課題認識"], inline: true, year_prefix: false },
-    LabelSpec {
-        label: Label::Strategies,
-        spellings: &["主な戦略(課題解決の方策)", "主な戦略", "課題解決の方策"],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::Indicators,
-        spellings: &[
+    LabelSpec::inline(
+        Label::Goal,
+        &["目標", "目標(何をめざすのか)", "【区の目標(何をめざすのか)】", "区・局の目標", "区の目標"],
+    ),
+    LabelSpec::inline(Label::Mission, &["使命", "使命(どういう役割を担うのか)"]),
+    LabelSpec::inline(Label::Approach, &["所属運営の基本的な考え方", "所属運営の基本的な考え方(区長の方針)"])
+        .with_year_prefix(),
+    LabelSpec::block(Label::IssuesHeading, &["重点的に取り組む経営課題", "重点的に取り組む主な経営課題"]),
+    LabelSpec::inline(Label::ProblemRecognition, &["課題認識"]),
+    LabelSpec::inline(Label::Strategies, &["主な戦略(課題解決の方策)", "主な戦略", "課題解決の方策"]),
+    LabelSpec::block(
+        Label::Indicators,
+        &[
             "アウトカム指標(経営課題の解決に向けた進捗度合を示した指標)",
             "アウトカム指標",
             "アウトカム指数(経営課題の解決に向けた進捗度合を示した指標)",
             "アウトカム指数",
         ],
-        inline: false,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::Results,
-        spellings: &[
-            "アウトカム指標の達成状況(定量評価)",
-            "アウトカム指標の達成状況",
-            "アウトカム指数の達成状況(定量評価)",
-        ],
-        inline: false,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::SelfEvaluation,
-        spellings: &["自己評価(運営方針全体の定性評価)", "自己評価(運営方針全体の定性自己評価)", "自己評価"],
-        inline: false,
-        year_prefix: false,
-    },
-    LabelSpec { label: Label::FuturePolicy, spellings: &["今後の方針"], inline: false, year_prefix: false },
-    LabelSpec {
-        label: Label::Sdgs,
-        spellings: &["関連するSDGs", "主なSDGsゴール", "【主なSDGsゴール】", "【関連するSDGs】"],
-        inline: true,
-        year_prefix: false,
-    },
+    ),
+    LabelSpec::block(
+        Label::Results,
+        &["アウトカム指標の達成状況(定量評価)", "アウトカム指標の達成状況", "アウトカム指数の達成状況(定量評価)"],
+    ),
+    LabelSpec::block(
+        Label::SelfEvaluation,
+        &["自己評価(運営方針全体の定性評価)", "自己評価(運営方針全体の定性自己評価)", "自己評価"],
+    ),
+    LabelSpec::block(Label::FuturePolicy, &["今後の方針"]),
+    LabelSpec::inline(Label::Sdgs, &["関連するSDGs", "主なSDGsゴール", "【主なSDGsゴール】", "【関連するSDGs】"]),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

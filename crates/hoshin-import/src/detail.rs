@@ -31,61 +31,22 @@ enum Label {
 }
 
 const LABELS: &[LabelSpec<Label>] = &[
-    LabelSpec {
-        label: Label::Sdgs,
-        spellings: &["【主なSDGsゴール】", "主なSDGsゴール", "【関連するSDGs】"],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::DesiredState,
-        spellings: &["【めざす状態】", "めざす状態"],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::Direction,
-        spellings: &["【中期的な取組の方向性】", "中期的な取組の方向性"],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::OutcomeIndicator,
-        spellings: &["【アウトカム指標】", "アウトカム指標"],
-        inline: false,
-        year_prefix: false,
-    },
-    LabelSpec { label: Label::CurrentState, spellings: &["【現状】"], inline: true, year_prefix: false },
-    LabelSpec { label: Label::Challenges, spellings: &["【課題】"], inline: true, year_prefix: false },
-    LabelSpec {
-        label: Label::CouncilOpinions,
-        spellings: &[
-            "〈参考〉区政会議等意見",
-            "<参考>区政会議等意見",
-            "【参考】区政会議等意見",
-            "〈参考〉区政会議意見",
-        ],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::ProcessIndicator,
-        spellings: &["プロセス(過程)指標(取組によりめざす指標)", "プロセス(過程)指標", "プロセス指標"],
-        inline: false,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::SingleYearTargets,
-        spellings: &["単年度目標", "【単年度目標】"],
-        inline: true,
-        year_prefix: false,
-    },
-    LabelSpec {
-        label: Label::MidYearReview,
-        spellings: &["中間振り返り", "【中間振り返り】"],
-        inline: true,
-        year_prefix: false,
-    },
+    LabelSpec::inline(Label::Sdgs, &["【主なSDGsゴール】", "主なSDGsゴール", "【関連するSDGs】"]),
+    LabelSpec::inline(Label::DesiredState, &["【めざす状態】", "めざす状態"]),
+    LabelSpec::inline(Label::Direction, &["【中期的な取組の方向性】", "中期的な取組の方向性"]),
+    LabelSpec::block(Label::OutcomeIndicator, &["【アウトカム指標】", "アウトカム指標"]),
+    LabelSpec::inline(Label::CurrentState, &["【現状】"]),
+    LabelSpec::inline(Label::Challenges, &["【課題】"]),
+    LabelSpec::inline(
+        Label::CouncilOpinions,
+        &["〈参考〉区政会議等意見", "<参考>区政会議等意見", "【参考】区政会議等意見", "〈参考〉区政会議意見"],
+    ),
+    LabelSpec::block(
+        Label::ProcessIndicator,
+        &["プロセス(過程)指標(取組によりめざす指標)", "プロセス(過程)指標", "プロセス指標"],
+    ),
+    LabelSpec::inline(Label::SingleYearTargets, &["単年度目標", "【単年度目標】"]),
+    LabelSpec::inline(Label::MidYearReview, &["中間振り返り", "【中間振り返り】"]),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -310,6 +310,23 @@ pub(crate) struct LabelSpec<L> {
 }
 
 impl<L> LabelSpec<L> {
+    /// A label that may have its content on the same line.
+    pub const fn inline(label: L, spellings: &'static [&'static str]) -> LabelSpec<L> {
+        LabelSpec { label, spellings, inline: true, year_prefix: false }
+    }
+
+    /// A label on a line of its own.
+    pub const fn block(label: L, spellings: &'static [&'static str]) -> LabelSpec<L> {
+        LabelSpec { label, spellings, inline: false, year_prefix: false }
+    }
+}
+
+impl<L: Copy> LabelSpec<L> {
+    /// The same label, which may start with a fiscal year.
+    pub const fn with_year_prefix(self) -> LabelSpec<L> {
+        LabelSpec { label: self.label, spellings: self.spellings, inline: self.inline, year_prefix: true }
+    }
+
     fn without_year<'t>(&self, text: &'t str) -> &'t str {
         if self.year_prefix {
             strip_year(text)
@@ -392,18 +409,8 @@ mod tests {
             Approach,
         }
         let specs = [
-            LabelSpec {
-                label: L::Strategies,
-                spellings: &["主な戦略(課題解決の方策)", "主な戦略"],
-                inline: false,
-                year_prefix: false,
-            },
-            LabelSpec {
-                label: L::Approach,
-                spellings: &["所属運営の基本的な考え方"],
-                inline: false,
-                year_prefix: true,
-            },
+            LabelSpec::block(L::Strategies, &["主な戦略(課題解決の方策)", "主な戦略"]),
+            LabelSpec::block(L::Approach, &["所属運営の基本的な考え方"]).with_year_prefix(),
         ];
         let document =
             Document::new("主な戦略\n(課題解決の方\n\n策)\n\n【見出し】\n令和６年度\n所属運営の\n基本的な\n考え方\n");
