@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod document;
+mod dump;
 pub mod search;
 mod sql;
 
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use hoshin_core::{Era, FiscalYear, Organization, PolicyContent, Stage};
 
+pub use dump::{restore, DumpStats};
 pub use sql::SqlStore;
 
 /// The database engine behind a store.
@@ -248,6 +250,13 @@ pub trait Store: Send + Sync {
     /// Runs the database's own integrity check and Hoshin's invariants (every policy has a working copy,
     /// every version's document reads); an `Err` says what is wrong.
     async fn check(&self) -> Result<()>;
+
+    /// Writes the whole database in the dump format (docs/DUMP.md) from one consistent snapshot.
+    async fn dump(&self, out: &mut (dyn std::io::Write + Send)) -> Result<DumpStats>;
+    /// Reads a dump into this database, which must be empty, in one transaction.
+    async fn load(&self, input: &mut (dyn std::io::BufRead + Send)) -> Result<DumpStats>;
+    /// Takes a consistent backup into a new file while the database is in use ([`restore`] reads it back).
+    async fn backup(&self, path: &std::path::Path) -> Result<()>;
 }
 
 /// Where the data lives, read from `--database` or `HOSHIN_DATABASE_URL`.

@@ -80,6 +80,15 @@ impl SqlStore {
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
+
+    pub(crate) fn backend_kind(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes every connection (SQLite: the WAL is checkpointed into the database file).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
 }
 
 /// The time now, as RFC 3339 UTC with milliseconds (sorts as text).
@@ -478,6 +487,21 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Rebuilds the search index of every policy from its latest version (after a load).
+    pub(crate) async fn rebuild_search(&self, tx: &mut Transaction<'_, Any>) -> Result<()> {
+        let rows = sqlx::query(
+            "SELECT v.policy_id, v.id, v.document FROM versions v \
+             WHERE v.seq = (SELECT MAX(w.seq) FROM versions w WHERE w.policy_id = v.policy_id) ORDER BY v.policy_id",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for row in &rows {
+            let (content, _) = document::from_json(&row.try_get::<String, _>("document")?)?;
+            self.write_search(tx, row.try_get("policy_id")?, row.try_get("id")?, &content).await?;
+        }
+        Ok(())
+    }
+
     async fn stored(
         &self,
         where_clause: &str,
@@ -527,7 +551,7 @@ impl SqlStore {
 
 /// SQL assembled from this file's constants (column lists, placeholder counts) — never from input, which is
 /// always bound as a parameter.
-fn trusted(sql: String) -> sqlx::AssertSqlSafe<String> {
+pub(crate) fn trusted(sql: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql)
 }
 
@@ -1008,6 +1032,18 @@ impl Store for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn dump(&self, out: &mut (dyn std::io::Write + Send)) -> Result<crate::DumpStats> {
+        self.dump_to(out).await
+    }
+
+    async fn load(&self, input: &mut (dyn std::io::BufRead + Send)) -> Result<crate::DumpStats> {
+        self.load_from(input).await
+    }
+
+    async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        self.backup_to(path).await
     }
 
     async fn check(&self) -> Result<()> {

@@ -29,7 +29,19 @@ async fn harness(url: DatabaseUrl) -> Harness {
 }
 
 async fn sqlite() -> Harness {
-    harness(DatabaseUrl::Sqlite(std::env::temp_dir().join(format!("{}.db", unique("hoshin_test"))))).await
+    harness(sqlite_url()).await
+}
+
+fn sqlite_url() -> DatabaseUrl {
+    DatabaseUrl::Sqlite(std::env::temp_dir().join(format!("{}.db", unique("hoshin_test"))))
+}
+
+/// A fresh, empty database of the same engine as `store`.
+async fn fresh_url_like(store: &Arc<dyn Store>) -> DatabaseUrl {
+    match store.backend() {
+        hoshin_store::Backend::Sqlite => sqlite_url(),
+        hoshin_store::Backend::Postgres => postgres_url().await,
+    }
 }
 
 fn postgres_base_url() -> &'static str {
@@ -54,13 +66,18 @@ fn postgres_base_url() -> &'static str {
 }
 
 async fn postgres() -> Harness {
+    harness(postgres_url().await).await
+}
+
+/// A new, empty PostgreSQL database.
+async fn postgres_url() -> DatabaseUrl {
     let base = postgres_base_url();
     let name = unique("hoshin_test");
     let admin = open_admin(base).await;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
     admin.close().await;
     let (prefix, _) = base.rsplit_once('/').unwrap();
-    harness(DatabaseUrl::Postgres(format!("{prefix}/{name}"))).await
+    DatabaseUrl::Postgres(format!("{prefix}/{name}"))
 }
 
 async fn open_admin(url: &str) -> sqlx::AnyPool {
@@ -89,6 +106,10 @@ conformance!(
     league_table_of_a_common_indicator,
     search_finds_two_character_words,
     every_change_is_in_the_append_only_audit_log,
+    a_failed_import_writes_nothing,
+    a_dump_loads_back_to_the_same_bytes,
+    a_bad_dump_is_refused_with_its_line_and_writes_nothing,
+    backup_while_in_use_and_restore,
 );
 
 fn samples() -> Vec<(String, String)> {
@@ -391,4 +412,168 @@ async fn every_change_is_in_the_append_only_audit_log(store: Arc<dyn Store>, poo
     assert!(update.is_err(), "the audit log accepted an UPDATE");
     assert!(sqlx::query("DELETE FROM audit_log").execute(&pool).await.is_err(), "the audit log accepted a DELETE");
     assert_eq!(store.audit_log(10).await.unwrap().len(), 3);
+}
+
+/// Injects a failure into the last step of an import (the search index) through a trigger installed behind the
+/// store's back: the whole import must roll back.
+async fn a_failed_import_writes_nothing(store: Arc<dyn Store>, pool: sqlx::AnyPool) {
+    let statements: &[&str] = match store.backend() {
+        hoshin_store::Backend::Sqlite => &["CREATE TRIGGER inject BEFORE INSERT ON search_entries \
+             WHEN NEW.text LIKE '%INJECTED-FAULT%' BEGIN SELECT RAISE(ABORT, 'injected fault'); END"],
+        hoshin_store::Backend::Postgres => &[
+            "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             IF NEW.text LIKE '%INJECTED-FAULT%' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$",
+            "CREATE TRIGGER inject BEFORE INSERT ON search_entries FOR EACH ROW EXECUTE FUNCTION inject()",
+        ],
+    };
+    for statement in statements {
+        sqlx::query(*statement).execute(&pool).await.unwrap();
+    }
+    let good = policy(ward("大正区"), 2024, Stage::YearEnd, &[("区民の割合", "50%以上", Some("51%"))]);
+    store.import(good.clone()).await.unwrap();
+    let before = dump_text(&store).await;
+    let mut bad = policy(ward("浪速区"), 2024, Stage::YearEnd, &[("区民の割合", "50%以上", Some("48%"))]);
+    bad.content.goal = Some("INJECTED-FAULT".into());
+    let error = store.import(bad.clone()).await.unwrap_err();
+    assert!(error.to_string().contains("injected fault"), "{error}");
+    // A second version of an existing policy fails the same way and leaves the first alone.
+    let mut again = good.clone();
+    again.source = Source::Import { file_name: "again.txt".into(), sha256: unique("sha") };
+    again.content.goal = Some("INJECTED-FAULT".into());
+    assert!(store.import(again).await.is_err());
+    assert_eq!(dump_text(&store).await, before, "a failed import left rows behind");
+    assert!(matches!(store.latest(&bad.key).await, Err(StoreError::NotFound(_))));
+    store.check().await.unwrap();
+}
+
+async fn dump_text(store: &Arc<dyn Store>) -> String {
+    let mut out = Vec::new();
+    store.dump(&mut out).await.unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Imports the samples, edits and publishes, so that every table has rows.
+async fn fill(store: &Arc<dyn Store>) {
+    for (file_name, text) in samples() {
+        store.import(import_of(&file_name, &text)).await.unwrap();
+    }
+    let import = policy(ward("西成区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)]);
+    let key = import.key.clone();
+    store.import(import).await.unwrap();
+    let copy = store.working_copy(&key).await.unwrap();
+    let mut edited = copy.content.clone();
+    edited.goal = Some("「引用」と \\ バックスラッシュ\n改行".into());
+    let revision = store.save_working_copy(&key, copy.revision, Stage::Draft, &edited, "editor").await.unwrap();
+    store.publish(&key, revision, "editor").await.unwrap();
+}
+
+async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    fill(&store).await;
+    let first = dump_text(&store).await;
+    assert!(first.starts_with("hoshin-dump 1\nschema 1\ntable organizations id city name kind\n"), "{}", &first[..80]);
+    assert!(first.ends_with("end audit_log 7\nend\n"), "{}", &first[first.len() - 80..]);
+    assert_eq!(dump_text(&store).await, first, "two dumps of the same data differ");
+    let copy = SqlStore::open(&fresh_url_like(&store).await).await.unwrap();
+    let stats = copy.load(&mut first.as_bytes()).await.unwrap();
+    assert_eq!(stats.rows[0], ("organizations", 5));
+    let copy: Arc<dyn Store> = Arc::new(copy);
+    assert_eq!(dump_text(&copy).await, first);
+    // The derived search index was rebuilt, and new ids continue after the loaded ones.
+    assert_eq!(copy.search("防災", 100).await.unwrap(), store.search("防災", 100).await.unwrap());
+    let new = copy.import(policy(ward("北区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)])).await;
+    assert!(new.unwrap().version.id > store.versions(&import_of_key("nishi")).await.unwrap()[0].id);
+    // Loading twice is refused: load reads into an empty database only.
+    let again = copy.load(&mut first.as_bytes()).await;
+    assert!(matches!(&again, Err(StoreError::Invalid(message)) if message.contains("empty")), "{again:?}");
+}
+
+fn import_of_key(prefix: &str) -> PolicyKey {
+    let (file_name, text) = samples().into_iter().find(|(name, _)| name.starts_with(prefix)).unwrap();
+    import_of(&file_name, &text).key
+}
+
+async fn a_bad_dump_is_refused_with_its_line_and_writes_nothing(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let source: Arc<dyn Store> = Arc::new(SqlStore::open(&sqlite_url()).await.unwrap());
+    fill(&source).await;
+    let good = dump_text(&source).await;
+    let lines: Vec<&str> = good.lines().collect();
+    let cut = lines[..lines.len() / 2].join("\n") + "\n";
+    let edited = good.replacen("\"住吉区\"", "\"住吉区\",99", 1);
+    let wrong_type = good.replacen("[1,\"大阪市\"", "[\"one\",\"大阪市\"", 1);
+    let cases: [(&str, &str, &str); 4] = [
+        (&cut, "cut", "ends early"),
+        (&edited, "extra value", "has 5 values"),
+        (&wrong_type, "wrong type", "organizations.id must be integer"),
+        ("SQLite format 3\n", "not a dump", "not a Hoshin dump"),
+    ];
+    for (text, what, expected) in cases {
+        let error = store.load(&mut text.as_bytes()).await.unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("dump line ") && message.contains(expected), "{what}: {message}");
+        assert_eq!(store.policies().await.unwrap().len(), 0, "{what}: a refused load wrote rows");
+    }
+    assert!(store.audit_log(10).await.unwrap().is_empty());
+    store.load(&mut good.as_bytes()).await.unwrap();
+    assert_eq!(dump_text(&store).await, good);
+}
+
+async fn backup_while_in_use_and_restore(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    fill(&store).await;
+    let before = dump_text(&store).await;
+    let dir = std::env::temp_dir().join(unique("hoshin_backup"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("backup");
+    // Writers keep writing while the backup is taken: the backup holds a consistent state, before or after
+    // each of them.
+    let writer = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            for year in 2026..2031 {
+                let import = policy(ward("生野区"), year, Stage::FirstDraft, &[("区民の割合", "50%以上", None)]);
+                store.import(import).await.unwrap();
+            }
+        })
+    };
+    store.backup(&file).await.unwrap();
+    writer.await.unwrap();
+    let refused = store.backup(&file).await;
+    assert!(matches!(&refused, Err(StoreError::Invalid(message)) if message.contains("already exists")), "{refused:?}");
+    let after_writes = dump_text(&store).await;
+    // Restore into a new database of the same engine, and into the other engine.
+    for target in [fresh_url_like(&store).await, sqlite_url(), postgres_url().await] {
+        let stats = hoshin_store::restore(&target, &file).await.unwrap();
+        let restored: Arc<dyn Store> = Arc::new(SqlStore::open(&target).await.unwrap());
+        restored.check().await.unwrap();
+        let text = dump_text(&restored).await;
+        let policies = restored.policies().await.unwrap().len();
+        assert!((5..=10).contains(&policies), "{policies} policies");
+        assert_eq!(stats.rows[1], ("policies", policies as u64));
+        assert!(text.starts_with(&before[..before.find("table policies").unwrap()]));
+        // Restoring over a database with other data replaces it.
+        restored.import(policy(ward("東成区"), 2030, Stage::FirstDraft, &[("割合", "1%以上", None)])).await.unwrap();
+        hoshin_store::restore(&target, &file).await.unwrap();
+        let again: Arc<dyn Store> = Arc::new(SqlStore::open(&target).await.unwrap());
+        assert_eq!(dump_text(&again).await, text);
+    }
+    assert_ne!(after_writes, before);
+    let not_a_backup = dir.join("notes.txt");
+    std::fs::write(&not_a_backup, "hello").unwrap();
+    let error = hoshin_store::restore(&sqlite_url(), &not_a_backup).await.unwrap_err();
+    assert!(error.to_string().contains("neither an SQLite database nor a Hoshin dump"), "{error}");
+}
+
+/// The dump is the same bytes from either engine: SQLite → PostgreSQL → SQLite.
+#[tokio::test]
+async fn a_database_moves_between_engines_losslessly() {
+    let sqlite: Arc<dyn Store> = Arc::new(SqlStore::open(&sqlite_url()).await.unwrap());
+    fill(&sqlite).await;
+    let original = dump_text(&sqlite).await;
+    let postgres: Arc<dyn Store> = Arc::new(SqlStore::open(&postgres_url().await).await.unwrap());
+    postgres.load(&mut original.as_bytes()).await.unwrap();
+    let from_postgres = dump_text(&postgres).await;
+    assert_eq!(from_postgres, original, "PostgreSQL's dump differs from SQLite's");
+    let back: Arc<dyn Store> = Arc::new(SqlStore::open(&sqlite_url()).await.unwrap());
+    back.load(&mut from_postgres.as_bytes()).await.unwrap();
+    assert_eq!(dump_text(&back).await, original);
+    assert_eq!(postgres.search("防災 地域", 50).await.unwrap(), sqlite.search("防災 地域", 50).await.unwrap());
 }

@@ -1,0 +1,574 @@
+//! The dump format: the whole database as deterministic text, the same bytes from SQLite and from
+//! PostgreSQL for the same data, so that a database moves between the engines losslessly
+//! (`hoshin dump | hoshin --database postgres://… load`). docs/DUMP.md describes the format for readers
+//! outside Hoshin.
+//!
+//! ```text
+//! hoshin-dump 1
+//! schema 1
+//! table organizations id city name kind
+//! [1,"大阪市","住吉区","ward"]
+//! end organizations 1
+//! table policies id organization_id fiscal_year revision
+//! …
+//! end
+//! ```
+//!
+//! Every row is a JSON array in the column order of its `table` line; tables come in a fixed order and rows
+//! in primary-key order. The search index is not dumped: it is derived, and `load` rebuilds it.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::sql::{trusted, SqlStore};
+use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
+
+/// The format's version: the number on the first line.
+pub const FORMAT: u32 = 1;
+
+/// The schema version a dump of this build describes: the number of the newest migration.
+pub const SCHEMA: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Type {
+    Integer,
+    Text,
+    Real,
+}
+
+struct Table {
+    name: &'static str,
+    columns: &'static [(&'static str, Type)],
+    order_by: &'static str,
+    /// The identity column whose sequence PostgreSQL must move past the loaded ids.
+    identity: Option<&'static str>,
+}
+
+use Type::{Integer as I, Real as R, Text as T};
+
+/// The tables in dependency order (a table only refers to tables above it).
+const TABLES: &[Table] = &[
+    Table {
+        name: "organizations",
+        columns: &[("id", I), ("city", T), ("name", T), ("kind", T)],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "policies",
+        columns: &[("id", I), ("organization_id", I), ("fiscal_year", I), ("revision", I)],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "versions",
+        columns: &[
+            ("id", I),
+            ("policy_id", I),
+            ("seq", I),
+            ("stage", T),
+            ("created_at", T),
+            ("author", T),
+            ("source_kind", T),
+            ("source_name", T),
+            ("source_hash", T),
+            ("document", T),
+        ],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "working_copies",
+        columns: &[
+            ("policy_id", I),
+            ("base_version_id", I),
+            ("stage", T),
+            ("updated_at", T),
+            ("author", T),
+            ("edited", I),
+            ("document", T),
+        ],
+        order_by: "policy_id",
+        identity: None,
+    },
+    Table {
+        name: "series",
+        columns: &[("id", I), ("organization_id", I), ("common_key", T), ("kind", T), ("first_year", I)],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "indicator_years",
+        columns: &[
+            ("series_id", I),
+            ("fiscal_year", I),
+            ("version_id", I),
+            ("source_rank", I),
+            ("issue", T),
+            ("number", I),
+            ("wording", T),
+            ("target", T),
+            ("actual", T),
+            ("value", R),
+            ("unit", T),
+            ("published_mark", T),
+            ("computed_mark", T),
+        ],
+        order_by: "series_id, fiscal_year",
+        identity: None,
+    },
+    Table {
+        name: "audit_log",
+        columns: &[("id", I), ("at", T), ("actor", T), ("action", T), ("entity", T), ("before", T), ("after", T)],
+        order_by: "id",
+        identity: Some("id"),
+    },
+];
+
+/// What a dump or a load moved.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DumpStats {
+    /// Rows per table, in the order of the format.
+    pub rows: Vec<(&'static str, u64)>,
+}
+
+impl DumpStats {
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl std::fmt::Display for DumpStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self.rows.iter().map(|(table, n)| format!("{table} {n}")).collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+fn io_error(error: std::io::Error) -> StoreError {
+    StoreError::Database(format!("cannot write the dump: {error}"))
+}
+
+fn cell(row: &AnyRow, index: usize, kind: Type) -> Result<Value> {
+    Ok(match kind {
+        Type::Integer => row.try_get::<Option<i64>, _>(index)?.map_or(Value::Null, Value::from),
+        Type::Text => row.try_get::<Option<String>, _>(index)?.map_or(Value::Null, Value::from),
+        Type::Real => match row.try_get::<Option<f64>, _>(index)? {
+            None => Value::Null,
+            Some(value) => serde_json::Number::from_f64(value)
+                .map(Value::Number)
+                .ok_or_else(|| StoreError::Database(format!("a non-finite number {value} in the database")))?,
+        },
+    })
+}
+
+impl SqlStore {
+    /// Writes every table in the dump format, from one consistent snapshot (a repeatable-read transaction on
+    /// PostgreSQL, one read transaction on SQLite), so it is safe while the server runs.
+    pub async fn dump_to(&self, out: &mut (dyn Write + Send)) -> Result<DumpStats> {
+        let mut tx = self.pool().begin().await?;
+        if self.backend_kind() == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
+        }
+        writeln!(out, "hoshin-dump {FORMAT}\nschema {SCHEMA}").map_err(io_error)?;
+        let mut stats = DumpStats::default();
+        for table in TABLES {
+            let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+            writeln!(out, "table {} {}", table.name, names.join(" ")).map_err(io_error)?;
+            let sql = format!("SELECT {} FROM {} ORDER BY {}", names.join(", "), table.name, table.order_by);
+            let rows = sqlx::query(trusted(sql)).fetch_all(&mut *tx).await?;
+            for row in &rows {
+                let values = table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (_, kind))| cell(row, index, *kind))
+                    .collect::<Result<Vec<Value>>>()?;
+                writeln!(out, "{}", Value::Array(values)).map_err(io_error)?;
+            }
+            writeln!(out, "end {} {}", table.name, rows.len()).map_err(io_error)?;
+            stats.rows.push((table.name, rows.len() as u64));
+        }
+        writeln!(out, "end").map_err(io_error)?;
+        out.flush().map_err(io_error)?;
+        tx.commit().await?;
+        Ok(stats)
+    }
+
+    /// Reads a dump into this database, which must hold no data, in one transaction: on any error nothing is
+    /// written. Rebuilds the search index and runs the integrity check before committing.
+    pub async fn load_from(&self, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
+        let mut tx = self.pool().begin().await?;
+        let existing: i64 =
+            sqlx::query("SELECT (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM audit_log) AS n")
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+        if existing > 0 {
+            return Err(StoreError::Invalid(
+                "the database already holds data: load reads into an empty database only (use a new SQLite file \
+                 or an empty PostgreSQL database, or `hoshin restore` to replace everything)"
+                    .into(),
+            ));
+        }
+        let stats = self.load_rows(&mut tx, input).await?;
+        tx.commit().await?;
+        self.check().await?;
+        Ok(stats)
+    }
+
+    /// Empties every table and loads the dump, in one transaction (PostgreSQL), for `restore`.
+    pub(crate) async fn replace_from(&self, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
+        let mut tx = self.pool().begin().await?;
+        // TRUNCATE is not a row DELETE: the append-only triggers of the audit log do not fire, which is what a
+        // restore of a whole database means.
+        sqlx::query(
+            "TRUNCATE search_entries, audit_log, indicator_years, series, working_copies, versions, policies, \
+             organizations",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let stats = self.load_rows(&mut tx, input).await?;
+        tx.commit().await?;
+        self.check().await?;
+        Ok(stats)
+    }
+
+    async fn load_rows(&self, tx: &mut Transaction<'_, Any>, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
+        let mut reader = Lines { input, number: 0 };
+        let header = reader.next_line()?;
+        if header != format!("hoshin-dump {FORMAT}") {
+            return Err(reader.error(format!(
+                "expected 「hoshin-dump {FORMAT}」, found 「{}」: this is not a Hoshin dump, or one of a newer format",
+                short(&header)
+            )));
+        }
+        let schema = reader.next_line()?;
+        if schema != format!("schema {SCHEMA}") {
+            return Err(reader.error(format!(
+                "expected 「schema {SCHEMA}」, found 「{}」: the dump comes from a Hoshin with another database schema",
+                short(&schema)
+            )));
+        }
+        let mut stats = DumpStats::default();
+        for table in TABLES {
+            let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+            let expected = format!("table {} {}", table.name, names.join(" "));
+            let line = reader.next_line()?;
+            if line != expected {
+                return Err(reader.error(format!("expected 「{expected}」, found 「{}」", short(&line))));
+            }
+            let mut batch: Vec<Vec<Value>> = Vec::new();
+            let batch_rows = (30_000 / table.columns.len()).min(500);
+            let mut count: u64 = 0;
+            loop {
+                let line = reader.next_line()?;
+                if let Some(rest) = line.strip_prefix("end ") {
+                    let declared = format!("{} {count}", table.name);
+                    if rest != declared {
+                        return Err(reader.error(format!(
+                            "expected 「end {declared}」 ({count} rows read), found 「{}」: the dump is cut or edited",
+                            short(&line)
+                        )));
+                    }
+                    break;
+                }
+                let row = parse_row(&line, table).map_err(|message| reader.error(message))?;
+                batch.push(row);
+                count += 1;
+                if batch.len() == batch_rows {
+                    insert_batch(tx, table, &batch).await.map_err(|error| reader.error(error.to_string()))?;
+                    batch.clear();
+                }
+            }
+            if !batch.is_empty() {
+                insert_batch(tx, table, &batch).await.map_err(|error| reader.error(error.to_string()))?;
+            }
+            stats.rows.push((table.name, count));
+        }
+        let last = reader.next_line()?;
+        if last != "end" {
+            return Err(reader.error(format!("expected 「end」, found 「{}」", short(&last))));
+        }
+        if self.backend_kind() == Backend::Postgres {
+            for table in TABLES {
+                if let Some(column) = table.identity {
+                    let sql = format!(
+                        "SELECT setval(pg_get_serial_sequence('{0}', '{column}'), COALESCE(MAX({column}), 0) + 1, false) \
+                         FROM {0}",
+                        table.name
+                    );
+                    sqlx::query(trusted(sql)).fetch_one(&mut **tx).await?;
+                }
+            }
+        }
+        self.rebuild_search(tx).await?;
+        Ok(stats)
+    }
+}
+
+/// A line reader that counts lines for messages.
+struct Lines<'a> {
+    input: &'a mut (dyn BufRead + Send),
+    number: usize,
+}
+
+impl Lines<'_> {
+    fn next_line(&mut self) -> Result<String> {
+        let mut line = String::new();
+        self.number += 1;
+        let read = self
+            .input
+            .read_line(&mut line)
+            .map_err(|error| self.error(format!("cannot read the dump (it must be UTF-8 text): {error}")))?;
+        if read == 0 {
+            return Err(self.error("the dump ends early: it is cut short".into()));
+        }
+        if line.ends_with('\n') {
+            line.pop();
+        }
+        Ok(line)
+    }
+
+    fn error(&self, message: String) -> StoreError {
+        StoreError::Invalid(format!("dump line {}: {message}", self.number))
+    }
+}
+
+fn short(line: &str) -> String {
+    let mut out: String = line.chars().take(60).collect();
+    if line.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+fn parse_row(line: &str, table: &Table) -> std::result::Result<Vec<Value>, String> {
+    let value: Value =
+        serde_json::from_str(line).map_err(|error| format!("a row of {} is not a JSON array: {error}", table.name))?;
+    let Value::Array(values) = value else {
+        return Err(format!("a row of {} must be a JSON array", table.name));
+    };
+    if values.len() != table.columns.len() {
+        return Err(format!(
+            "a row of {} has {} values; the table has {} columns",
+            table.name,
+            values.len(),
+            table.columns.len()
+        ));
+    }
+    for (value, (column, kind)) in values.iter().zip(table.columns) {
+        let fits = match (kind, value) {
+            (_, Value::Null) => true,
+            (Type::Integer, Value::Number(n)) => n.is_i64(),
+            (Type::Real, Value::Number(_)) => true,
+            (Type::Text, Value::String(_)) => true,
+            _ => false,
+        };
+        if !fits {
+            return Err(format!("{}.{column} must be {kind:?}, found {value}", table.name).to_lowercase());
+        }
+    }
+    Ok(values)
+}
+
+async fn insert_batch(tx: &mut Transaction<'_, Any>, table: &Table, rows: &[Vec<Value>]) -> Result<()> {
+    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    let width = names.len();
+    let tuples: Vec<String> = (0..rows.len())
+        .map(|row| {
+            let cells: Vec<String> = (1..=width).map(|column| format!("${}", row * width + column)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let sql = format!("INSERT INTO {} ({}) VALUES {}", table.name, names.join(", "), tuples.join(", "));
+    let mut query = sqlx::query(trusted(sql));
+    for row in rows {
+        for (value, (_, kind)) in row.iter().zip(table.columns) {
+            query = match kind {
+                Type::Integer => query.bind(value.as_i64()),
+                Type::Real => query.bind(value.as_f64()),
+                Type::Text => query.bind(value.as_str().map(str::to_string)),
+            };
+        }
+    }
+    // Not prepared: sqlx's Any driver mis-types a NULL f64 in a prepared statement on PostgreSQL.
+    query.persistent(false).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// What kind of file a backup is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BackupFile {
+    /// An SQLite database file (`backup` on SQLite).
+    Sqlite,
+    /// A dump (`backup` on PostgreSQL, or `hoshin dump`).
+    Dump,
+}
+
+fn backup_kind(path: &Path) -> Result<BackupFile> {
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path)
+        .map_err(|error| StoreError::Invalid(format!("cannot read the backup {}: {error}", path.display())))?;
+    let read = std::io::Read::read(&mut file, &mut head)
+        .map_err(|error| StoreError::Invalid(format!("cannot read the backup {}: {error}", path.display())))?;
+    if &head[..read] == b"SQLite format 3\0" {
+        Ok(BackupFile::Sqlite)
+    } else if head[..read].starts_with(b"hoshin-dump ") {
+        Ok(BackupFile::Dump)
+    } else {
+        Err(StoreError::Invalid(format!(
+            "{} is neither an SQLite database nor a Hoshin dump: give a file written by `hoshin backup` or `hoshin dump`",
+            path.display()
+        )))
+    }
+}
+
+/// `path` with `suffix` appended to its file name.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn file_error(path: &Path, what: &str, error: std::io::Error) -> StoreError {
+    StoreError::Database(format!("cannot {what} {}: {error}", path.display()))
+}
+
+/// Removes a file that may not exist.
+fn remove_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(file_error(path, "remove", error)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes an SQLite database file and its WAL and shared-memory files.
+fn remove_database_files(path: &Path) -> Result<()> {
+    remove_if_present(path)?;
+    remove_if_present(&sibling(path, "-wal"))?;
+    remove_if_present(&sibling(path, "-shm"))
+}
+
+impl SqlStore {
+    /// Takes a consistent backup into a new file while the database is in use: an SQLite database file
+    /// (`VACUUM INTO`) on SQLite, a dump on PostgreSQL. The file appears only when complete.
+    pub async fn backup_to(&self, path: &Path) -> Result<()> {
+        if path.exists() {
+            return Err(StoreError::Invalid(format!(
+                "{} already exists: a backup never overwrites a file; choose a new name",
+                path.display()
+            )));
+        }
+        let partial = sibling(path, ".partial");
+        remove_if_present(&partial)?;
+        let written = match self.backend_kind() {
+            Backend::Sqlite => sqlx::query("VACUUM INTO $1")
+                .bind(partial.to_string_lossy().into_owned())
+                .execute(self.pool())
+                .await
+                .map(|_| ())
+                .map_err(StoreError::from),
+            Backend::Postgres => {
+                let file = std::fs::File::create(&partial).map_err(|error| file_error(&partial, "create", error))?;
+                let mut out = std::io::BufWriter::new(file);
+                match self.dump_to(&mut out).await {
+                    Ok(_) => out
+                        .into_inner()
+                        .map_err(|error| file_error(&partial, "write", error.into_error()))
+                        .and_then(|file| file.sync_all().map_err(|error| file_error(&partial, "write", error))),
+                    Err(error) => Err(error),
+                }
+            }
+        };
+        if let Err(error) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(error);
+        }
+        std::fs::rename(&partial, path).map_err(|error| file_error(path, "create", error))
+    }
+}
+
+/// Replaces the whole database at `url` with a backup (an SQLite file from `backup`, or a dump). The backup is
+/// checked before anything is replaced; on SQLite the new database is built beside the old one and moved over
+/// it, on PostgreSQL the replacement is one transaction. Stop the server first.
+pub async fn restore(url: &DatabaseUrl, backup: &Path) -> Result<DumpStats> {
+    let kind = backup_kind(backup)?;
+    let open_dump = |path: &Path| -> Result<std::io::BufReader<std::fs::File>> {
+        std::fs::File::open(path)
+            .map(std::io::BufReader::new)
+            .map_err(|error| StoreError::Invalid(format!("cannot read the backup {}: {error}", path.display())))
+    };
+    match url {
+        DatabaseUrl::Sqlite(target) => {
+            let staging = sibling(target, ".restoring");
+            remove_database_files(&staging)?;
+            let built = async {
+                if kind == BackupFile::Sqlite {
+                    std::fs::copy(backup, &staging).map_err(|error| file_error(&staging, "write", error))?;
+                }
+                let store = SqlStore::open(&DatabaseUrl::Sqlite(staging.clone())).await?;
+                if kind == BackupFile::Dump {
+                    store.load_from(&mut open_dump(backup)?).await?;
+                }
+                store.check().await?;
+                let stats = store.dump_to(&mut std::io::sink()).await?;
+                store.close().await;
+                Ok::<_, StoreError>(stats)
+            }
+            .await;
+            let stats = match built {
+                Ok(stats) => stats,
+                Err(error) => {
+                    let _ = remove_database_files(&staging);
+                    return Err(error);
+                }
+            };
+            // The last connection's close checkpointed the WAL into the file; nothing may be left behind.
+            if std::fs::metadata(sibling(&staging, "-wal")).is_ok_and(|meta| meta.len() > 0) {
+                return Err(StoreError::Database(format!(
+                    "the restored database {} was not checkpointed; the old database is untouched",
+                    staging.display()
+                )));
+            }
+            remove_if_present(&sibling(&staging, "-shm"))?;
+            remove_if_present(&sibling(&staging, "-wal"))?;
+            remove_if_present(&sibling(target, "-wal"))?;
+            remove_if_present(&sibling(target, "-shm"))?;
+            std::fs::rename(&staging, target).map_err(|error| file_error(target, "replace", error))?;
+            Ok(stats)
+        }
+        DatabaseUrl::Postgres(_) => {
+            let store = SqlStore::open(url).await?;
+            match kind {
+                BackupFile::Dump => store.replace_from(&mut open_dump(backup)?).await,
+                BackupFile::Sqlite => {
+                    // Read the SQLite backup through a copy (opening applies migrations), as a dump.
+                    let staging = std::env::temp_dir().join(format!("hoshin-restore-{}.db", std::process::id()));
+                    let dump_path = sibling(&staging, ".dump");
+                    remove_database_files(&staging)?;
+                    let result = async {
+                        std::fs::copy(backup, &staging).map_err(|error| file_error(&staging, "write", error))?;
+                        let source = SqlStore::open(&DatabaseUrl::Sqlite(staging.clone())).await?;
+                        source.check().await?;
+                        let file = std::fs::File::create(&dump_path)
+                            .map_err(|error| file_error(&dump_path, "create", error))?;
+                        let mut out = std::io::BufWriter::new(file);
+                        source.dump_to(&mut out).await?;
+                        out.flush().map_err(|error| file_error(&dump_path, "write", error))?;
+                        source.close().await;
+                        store.replace_from(&mut open_dump(&dump_path)?).await
+                    }
+                    .await;
+                    let _ = remove_database_files(&staging);
+                    let _ = std::fs::remove_file(&dump_path);
+                    result
+                }
+            }
+        }
+    }
+}
