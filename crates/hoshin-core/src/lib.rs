@@ -19,7 +19,7 @@ pub mod text;
 
 pub use era::{parse_fiscal_year, split_fiscal_year_prefix, Era, FiscalYear, FiscalYearError};
 pub use judgment::{check_mark, judge, Judgment, Mark, MarkCheck, NotEvaluable, Observation, Outcome, Rule, Step};
-pub use lineage::{common_indicator, match_lineage, CommonIndicator, LineageKey, LineageMatch};
+pub use lineage::{common_indicator, match_lineage, CommonIndicator, LineageKey, LineageMatch, COMMON_INDICATORS};
 pub use model::*;
 pub use money::{parse_money, Money, MoneyError};
 pub use number::Number;

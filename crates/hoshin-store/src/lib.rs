@@ -13,6 +13,7 @@ pub mod document;
 mod dump;
 pub mod search;
 mod sql;
+pub mod synth;
 
 use std::sync::Arc;
 

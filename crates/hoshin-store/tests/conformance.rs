@@ -110,6 +110,7 @@ conformance!(
     a_dump_loads_back_to_the_same_bytes,
     a_bad_dump_is_refused_with_its_line_and_writes_nothing,
     backup_while_in_use_and_restore,
+    a_generated_data_set_links_years_and_compares_organizations,
 );
 
 fn samples() -> Vec<(String, String)> {
@@ -576,4 +577,30 @@ async fn a_database_moves_between_engines_losslessly() {
     back.load(&mut from_postgres.as_bytes()).await.unwrap();
     assert_eq!(dump_text(&back).await, original);
     assert_eq!(postgres.search("防災 地域", 50).await.unwrap(), sqlite.search("防災 地域", 50).await.unwrap());
+}
+
+async fn a_generated_data_set_links_years_and_compares_organizations(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    use hoshin_store::synth;
+    let spec = synth::Spec::new(5, 4);
+    for year in spec.first_year()..=spec.last_year {
+        for (index, import) in synth::year(&spec, fy(year)).into_iter().enumerate() {
+            let expected = import.content.clone();
+            let key = import.key.clone();
+            let imported = store.import(import).await.unwrap();
+            // Every indicator continues its series after the first year, even where the wording drifted.
+            if year > spec.first_year() {
+                assert_eq!(imported.new_series, 0, "organization {index}, {year}");
+            }
+            assert_same(&store.latest(&key).await.unwrap().content, &expected, &format!("generated {index} {year}"));
+        }
+    }
+    let table = store.league_table("community-council-awareness", fy(2023)).await.unwrap();
+    assert_eq!(table.len(), 5);
+    assert!(table.iter().all(|row| row.point.value.is_some() && row.point.published_mark.is_some()));
+    let series = store.organization_series(&synth::organization(0)).await.unwrap();
+    assert!(
+        series.iter().all(|series| series.points.len() == 4),
+        "{:?}",
+        series.iter().map(|s| s.points.len()).collect::<Vec<_>>()
+    );
 }
