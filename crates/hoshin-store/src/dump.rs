@@ -202,7 +202,7 @@ impl SqlStore {
     /// Reads a dump into this database, which must hold no data, in one transaction: on any error nothing is
     /// written. Rebuilds the search index and runs the integrity check before committing.
     pub async fn load_from(&self, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_transaction().await?;
         let existing: i64 =
             sqlx::query("SELECT (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM audit_log) AS n")
                 .fetch_one(&mut *tx)
@@ -223,7 +223,7 @@ impl SqlStore {
 
     /// Empties every table and loads the dump, in one transaction (PostgreSQL), for `restore`.
     pub(crate) async fn replace_from(&self, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_transaction().await?;
         // TRUNCATE is not a row DELETE: the append-only triggers of the audit log do not fire, which is what a
         // restore of a whole database means.
         sqlx::query(
@@ -537,9 +537,24 @@ pub async fn restore(url: &DatabaseUrl, backup: &Path) -> Result<DumpStats> {
             }
             remove_if_present(&sibling(&staging, "-shm"))?;
             remove_if_present(&sibling(&staging, "-wal"))?;
-            remove_if_present(&sibling(target, "-wal"))?;
-            remove_if_present(&sibling(target, "-shm"))?;
-            std::fs::rename(&staging, target).map_err(|error| file_error(target, "replace", error))?;
+            // Move the old database (with its WAL, which belongs to it alone) aside, put the new one in its
+            // place, and only then delete the old one; on failure the old one goes back.
+            let old = sibling(target, ".replaced");
+            remove_database_files(&old)?;
+            let parts = ["", "-wal", "-shm"];
+            for part in parts {
+                let from = sibling(target, part);
+                if from.exists() {
+                    std::fs::rename(&from, sibling(&old, part)).map_err(|error| file_error(&from, "move", error))?;
+                }
+            }
+            if let Err(error) = std::fs::rename(&staging, target) {
+                for part in parts {
+                    let _ = std::fs::rename(sibling(&old, part), sibling(target, part));
+                }
+                return Err(file_error(target, "replace", error));
+            }
+            remove_database_files(&old)?;
             Ok(stats)
         }
         DatabaseUrl::Postgres(_) => {

@@ -192,6 +192,23 @@ pub struct SearchHit {
     pub score: u32,
 }
 
+/// How many rows of each kind the database holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub organizations: u64,
+    pub policies: u64,
+    pub versions: u64,
+    pub series: u64,
+    pub indicator_years: u64,
+    pub audit_entries: u64,
+}
+
+impl Counts {
+    pub fn is_empty(&self) -> bool {
+        *self == Counts::default()
+    }
+}
+
 /// One entry of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -244,6 +261,9 @@ pub trait Store: Send + Sync {
     /// Searches the latest version of every policy. Hits are ranked by score, then year (newest first),
     /// organization and field order.
     async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
+
+    /// How much the database holds.
+    async fn counts(&self) -> Result<Counts>;
 
     /// The audit log, newest first.
     async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>>;

@@ -18,8 +18,8 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use crate::document;
 use crate::search::{self, Query};
 use crate::{
-    AuditEntry, Backend, DatabaseUrl, Imported, LeagueRow, NewImport, PolicyKey, PolicySummary, Result, SearchHit,
-    Series, SeriesPoint, Source, Store, StoreError, StoredPolicy, VersionInfo, WorkingCopy,
+    AuditEntry, Backend, Counts, DatabaseUrl, Imported, LeagueRow, NewImport, PolicyKey, PolicySummary, Result,
+    SearchHit, Series, SeriesPoint, Source, Store, StoreError, StoredPolicy, VersionInfo, WorkingCopy,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -79,6 +79,16 @@ impl SqlStore {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that reads first and then writes fails with SQLITE_BUSY when another writer got
+    /// there in between, without waiting; an immediate one waits its turn (busy_timeout).
+    pub(crate) async fn write_transaction(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub(crate) fn backend_kind(&self) -> Backend {
@@ -650,7 +660,7 @@ impl Store for SqlStore {
     }
 
     async fn import(&self, import: NewImport) -> Result<Imported> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let organization_id = self.organization_id(&mut tx, &import.key.organization).await?;
         let fy = i64::from(import.key.fiscal_year.start_year());
         let (policy_id, revision) = match find_policy(&mut tx, &import.key).await? {
@@ -829,7 +839,7 @@ impl Store for SqlStore {
         content: &PolicyContent,
         author: &str,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
         let before: String = sqlx::query("SELECT document FROM working_copies WHERE policy_id = $1")
             .bind(policy_id)
@@ -856,7 +866,7 @@ impl Store for SqlStore {
     }
 
     async fn publish(&self, key: &PolicyKey, expected_revision: i64, author: &str) -> Result<VersionInfo> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_transaction().await?;
         let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
         claim_revision(&mut tx, key, policy_id, expected_revision, revision).await?;
         let row = sqlx::query("SELECT stage, document FROM working_copies WHERE policy_id = $1")
@@ -1012,6 +1022,25 @@ impl Store for SqlStore {
                 .then(pa.cmp(pb))
         });
         Ok(hits.into_iter().take(limit).map(|(_, hit)| hit).collect())
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM organizations) AS organizations, (SELECT COUNT(*) FROM policies) AS policies, \
+             (SELECT COUNT(*) FROM versions) AS versions, (SELECT COUNT(*) FROM series) AS series, \
+             (SELECT COUNT(*) FROM indicator_years) AS indicator_years, (SELECT COUNT(*) FROM audit_log) AS audit",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let count = |column: &str| -> Result<u64> { Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0)) };
+        Ok(Counts {
+            organizations: count("organizations")?,
+            policies: count("policies")?,
+            versions: count("versions")?,
+            series: count("series")?,
+            indicator_years: count("indicator_years")?,
+            audit_entries: count("audit")?,
+        })
     }
 
     async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
