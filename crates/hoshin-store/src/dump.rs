@@ -24,7 +24,7 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::sql::{trusted, SqlStore};
+use crate::sql::{insert_rows, trusted, Param, SqlStore};
 use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 
 /// The format's version: the number on the first line.
@@ -263,7 +263,7 @@ impl SqlStore {
                 return Err(reader.error(format!("expected 「{expected}」, found 「{}」", short(&line))));
             }
             let mut batch: Vec<Vec<Value>> = Vec::new();
-            let batch_rows = (30_000 / table.columns.len()).min(500);
+            let batch_rows = 5_000;
             let mut count: u64 = 0;
             loop {
                 let line = reader.next_line()?;
@@ -281,12 +281,16 @@ impl SqlStore {
                 batch.push(row);
                 count += 1;
                 if batch.len() == batch_rows {
-                    insert_batch(tx, table, &batch).await.map_err(|error| reader.error(error.to_string()))?;
+                    insert_batch(tx, self.backend_kind(), table, &batch)
+                        .await
+                        .map_err(|error| reader.error(error.to_string()))?;
                     batch.clear();
                 }
             }
             if !batch.is_empty() {
-                insert_batch(tx, table, &batch).await.map_err(|error| reader.error(error.to_string()))?;
+                insert_batch(tx, self.backend_kind(), table, &batch)
+                    .await
+                    .map_err(|error| reader.error(error.to_string()))?;
             }
             stats.rows.push((table.name, count));
         }
@@ -376,29 +380,28 @@ fn parse_row(line: &str, table: &Table) -> std::result::Result<Vec<Value>, Strin
     Ok(values)
 }
 
-async fn insert_batch(tx: &mut Transaction<'_, Any>, table: &Table, rows: &[Vec<Value>]) -> Result<()> {
+async fn insert_batch(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    table: &Table,
+    rows: &[Vec<Value>],
+) -> Result<()> {
     let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
-    let width = names.len();
-    let tuples: Vec<String> = (0..rows.len())
+    let params: Vec<Vec<Param>> = rows
+        .iter()
         .map(|row| {
-            let cells: Vec<String> = (1..=width).map(|column| format!("${}", row * width + column)).collect();
-            format!("({})", cells.join(", "))
+            row.iter()
+                .zip(table.columns)
+                .map(|(value, (_, kind))| match kind {
+                    Type::Integer => Param::Int(value.as_i64()),
+                    Type::Real => Param::Real(value.as_f64()),
+                    Type::Text => Param::Text(value.as_str().map(str::to_string)),
+                })
+                .collect()
         })
         .collect();
-    let sql = format!("INSERT INTO {} ({}) VALUES {}", table.name, names.join(", "), tuples.join(", "));
-    let mut query = sqlx::query(trusted(sql));
-    for row in rows {
-        for (value, (_, kind)) in row.iter().zip(table.columns) {
-            query = match kind {
-                Type::Integer => query.bind(value.as_i64()),
-                Type::Real => query.bind(value.as_f64()),
-                Type::Text => query.bind(value.as_str().map(str::to_string)),
-            };
-        }
-    }
-    // Not prepared: sqlx's Any driver mis-types a NULL f64 in a prepared statement on PostgreSQL.
-    query.persistent(false).execute(&mut **tx).await?;
-    Ok(())
+    let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
+    insert_rows(tx, backend, &head, &vec!["{}"; names.len()], &params, "").await
 }
 
 /// What kind of file a backup is.

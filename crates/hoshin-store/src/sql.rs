@@ -366,6 +366,7 @@ impl SqlStore {
         }
         let indicators = content.indicators();
         let (mut continued, mut created) = (0, 0);
+        let mut year_rows: Vec<Vec<Param>> = Vec::new();
         for kind in [IndicatorKind::Outcome, IndicatorKind::Process] {
             let code = indicator_kind_code(kind);
             let before: Vec<&Earlier> = earlier.iter().filter(|e| e.kind == code).collect();
@@ -382,6 +383,9 @@ impl SqlStore {
                 })
                 .collect();
             let matches = match_lineage(&before_keys, &now_keys);
+            let fresh = matches.iter().filter(|matched| matched.is_none()).count();
+            let mut fresh_ids = reserve_ids(tx, self.backend, "series", fresh).await?.into_iter();
+            let mut series_rows = Vec::with_capacity(fresh);
             for ((issue, indicator), matched) in now.iter().zip(matches) {
                 let series_id = match matched {
                     Some(matched) => {
@@ -390,50 +394,69 @@ impl SqlStore {
                     }
                     None => {
                         created += 1;
+                        let id =
+                            fresh_ids.next().ok_or_else(|| StoreError::Database("no series id reserved".into()))?;
                         let common = common_indicator(&indicator.wording).map(|(common, _)| common.key.to_string());
-                        let row = sqlx::query(
-                            "INSERT INTO series (organization_id, common_key, kind, first_year) VALUES ($1, $2, $3, $4) RETURNING id",
-                        )
-                        .bind(organization_id)
-                        .bind(common)
-                        .bind(code)
-                        .bind(fy)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                        row.try_get("id")?
+                        series_rows.push(vec![
+                            Param::Int(Some(id)),
+                            Param::Int(Some(organization_id)),
+                            Param::Text(common),
+                            Param::Text(Some(code.to_string())),
+                            Param::Int(Some(fy)),
+                        ]);
+                        id
                     }
                 };
                 for point in points(fiscal_year, *issue, indicator) {
-                    sqlx::query(
-                        "INSERT INTO indicator_years (series_id, fiscal_year, version_id, source_rank, issue, number, \
-                         wording, target, actual, value, unit, published_mark, computed_mark) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-                         ON CONFLICT (series_id, fiscal_year) DO UPDATE SET version_id = excluded.version_id, \
-                         source_rank = excluded.source_rank, issue = excluded.issue, number = excluded.number, \
-                         wording = excluded.wording, target = excluded.target, actual = excluded.actual, \
-                         value = excluded.value, unit = excluded.unit, published_mark = excluded.published_mark, \
-                         computed_mark = excluded.computed_mark \
-                         WHERE indicator_years.source_rank <= excluded.source_rank",
-                    )
-                    .bind(series_id)
-                    .bind(i64::from(point.fiscal_year.start_year()))
-                    .bind(version_id)
-                    .bind(point.rank)
-                    .bind(point.issue)
-                    .bind(point.number)
-                    .bind(point.wording)
-                    .bind(point.target)
-                    .bind(point.actual)
-                    .bind(point.value)
-                    .bind(point.unit)
-                    .bind(point.published_mark)
-                    .bind(point.computed_mark)
-                    .persistent(false)
-                    .execute(&mut **tx)
-                    .await?;
+                    year_rows.push(vec![
+                        Param::Int(Some(series_id)),
+                        Param::Int(Some(i64::from(point.fiscal_year.start_year()))),
+                        Param::Int(Some(version_id)),
+                        Param::Int(Some(point.rank)),
+                        Param::Text(point.issue),
+                        Param::Int(point.number),
+                        Param::Text(Some(point.wording)),
+                        Param::Text(point.target),
+                        Param::Text(point.actual),
+                        Param::Real(point.value),
+                        Param::Text(point.unit),
+                        Param::Text(point.published_mark),
+                        Param::Text(point.computed_mark),
+                    ]);
                 }
             }
+            insert_rows(
+                tx,
+                self.backend,
+                "INSERT INTO series (id, organization_id, common_key, kind, first_year)",
+                &["{}"; 5],
+                &series_rows,
+                "",
+            )
+            .await?;
         }
+        // A row printed in two policies (a history) is kept from the year's own policy (rank 2) over another's.
+        // Two rows of one series and year in one statement would conflict with each other: the better one wins.
+        year_rows.sort_by_key(|row| match (&row[0], &row[1], &row[3]) {
+            (Param::Int(series), Param::Int(year), Param::Int(rank)) => (*series, *year, std::cmp::Reverse(*rank)),
+            _ => (None, None, std::cmp::Reverse(None)),
+        });
+        year_rows.dedup_by(|later, kept| later[0..2] == kept[0..2]);
+        insert_rows(
+            tx,
+            self.backend,
+            "INSERT INTO indicator_years (series_id, fiscal_year, version_id, source_rank, issue, number, wording, \
+             target, actual, value, unit, published_mark, computed_mark)",
+            &["{}"; 13],
+            &year_rows,
+            "ON CONFLICT (series_id, fiscal_year) DO UPDATE SET version_id = excluded.version_id, \
+             source_rank = excluded.source_rank, issue = excluded.issue, number = excluded.number, \
+             wording = excluded.wording, target = excluded.target, actual = excluded.actual, \
+             value = excluded.value, unit = excluded.unit, published_mark = excluded.published_mark, \
+             computed_mark = excluded.computed_mark \
+             WHERE indicator_years.source_rank <= excluded.source_rank",
+        )
+        .await?;
         Ok((continued, created))
     }
 
@@ -452,62 +475,79 @@ impl SqlStore {
                 .await?;
         }
         sqlx::query("DELETE FROM search_entries WHERE policy_id = $1").bind(policy_id).execute(&mut **tx).await?;
-        for (position, field) in search::fields(content).into_iter().enumerate() {
-            let normalized = search::normalized(&field.text);
-            let grams = search::index_grams(&normalized).join(" ");
-            let position = i64::try_from(position).unwrap_or(i64::MAX);
-            match self.backend {
-                Backend::Sqlite => {
-                    let row = sqlx::query(
-                        "INSERT INTO search_entries (policy_id, version_id, position, field, text, normalized) \
-                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                    )
-                    .bind(policy_id)
-                    .bind(version_id)
-                    .bind(position)
-                    .bind(field.path)
-                    .bind(field.text)
-                    .bind(normalized)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                    let id: i64 = row.try_get("id")?;
-                    sqlx::query("INSERT INTO search_grams (rowid, grams) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(grams)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                Backend::Postgres => {
-                    sqlx::query(
-                        "INSERT INTO search_entries (policy_id, version_id, position, field, text, normalized, grams) \
-                         VALUES ($1, $2, $3, $4, $5, $6, array_to_tsvector(string_to_array($7, ' ')))",
-                    )
-                    .bind(policy_id)
-                    .bind(version_id)
-                    .bind(position)
-                    .bind(field.path)
-                    .bind(field.text)
-                    .bind(normalized)
-                    .bind(grams)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-            }
-        }
-        Ok(())
+        let mut rows = SearchRows::default();
+        rows.add(self.backend, policy_id, version_id, content);
+        self.write_search_rows(tx, rows).await
     }
 
-    /// Rebuilds the search index of every policy from its latest version (after a load).
+    /// Writes search rows, giving them ids on SQLite (where the gram table refers to them).
+    async fn write_search_rows(&self, tx: &mut Transaction<'_, Any>, mut rows: SearchRows) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                let ids = reserve_ids(tx, self.backend, "search_entries", rows.entries.len()).await?;
+                for ((entry, grams), id) in rows.entries.iter_mut().zip(rows.grams.iter_mut()).zip(ids) {
+                    entry.insert(0, Param::Int(Some(id)));
+                    grams.insert(0, Param::Int(Some(id)));
+                }
+                insert_rows(
+                    tx,
+                    self.backend,
+                    "INSERT INTO search_entries (id, policy_id, version_id, position, field, text, normalized)",
+                    &["{}"; 7],
+                    &rows.entries,
+                    "",
+                )
+                .await?;
+                insert_rows(tx, self.backend, "INSERT INTO search_grams (rowid, grams)", &["{}"; 2], &rows.grams, "")
+                    .await
+            }
+            Backend::Postgres => {
+                insert_rows(
+                    tx,
+                    self.backend,
+                    "INSERT INTO search_entries (policy_id, version_id, position, field, text, normalized, grams)",
+                    &["{}", "{}", "{}", "{}", "{}", "{}", "array_to_tsvector(string_to_array({}, ' '))"],
+                    &rows.entries,
+                    "",
+                )
+                .await
+            }
+        }
+    }
+
+    /// Rebuilds the search index of every policy from its latest version (after a load), a few hundred
+    /// policies per statement.
     pub(crate) async fn rebuild_search(&self, tx: &mut Transaction<'_, Any>) -> Result<()> {
-        let rows = sqlx::query(
-            "SELECT v.policy_id, v.id, v.document FROM versions v \
+        let latest = sqlx::query(
+            "SELECT v.policy_id, v.id FROM versions v \
              WHERE v.seq = (SELECT MAX(w.seq) FROM versions w WHERE w.policy_id = v.policy_id) ORDER BY v.policy_id",
         )
         .fetch_all(&mut **tx)
         .await?;
-        for row in &rows {
-            let (content, _) = document::from_json(&row.try_get::<String, _>("document")?)?;
-            self.write_search(tx, row.try_get("policy_id")?, row.try_get("id")?, &content).await?;
+        let ids: Vec<(i64, i64)> =
+            latest.iter().map(|row| Ok((row.try_get("policy_id")?, row.try_get("id")?))).collect::<Result<_>>()?;
+        for chunk in ids.chunks(200) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT id, document FROM versions WHERE id IN ({})", placeholders.join(", "));
+            let mut query = sqlx::query(trusted(sql));
+            for (_, version_id) in chunk {
+                query = query.bind(*version_id);
+            }
+            let documents: HashMap<i64, String> = query
+                .persistent(false)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
+                .collect::<Result<_>>()?;
+            let mut rows = SearchRows::default();
+            for (policy_id, version_id) in chunk {
+                let document =
+                    documents.get(version_id).ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))?;
+                let (content, _) = document::from_json(document)?;
+                rows.add(self.backend, *policy_id, *version_id, &content);
+            }
+            self.write_search_rows(tx, rows).await?;
         }
         Ok(())
     }
@@ -556,6 +596,128 @@ impl SqlStore {
             }
         }
         Ok(out)
+    }
+}
+
+/// Rows of the search index for one or more policies: entries, and their grams (SQLite keeps those in the
+/// FTS table; PostgreSQL in a column of the entry).
+#[derive(Default)]
+struct SearchRows {
+    entries: Vec<Vec<Param>>,
+    grams: Vec<Vec<Param>>,
+}
+
+impl SearchRows {
+    fn add(&mut self, backend: Backend, policy_id: i64, version_id: i64, content: &PolicyContent) {
+        for (position, field) in search::fields(content).into_iter().enumerate() {
+            let normalized = search::normalized(&field.text);
+            let grams = search::index_grams(&normalized).join(" ");
+            let mut entry = vec![
+                Param::Int(Some(policy_id)),
+                Param::Int(Some(version_id)),
+                Param::Int(Some(i64::try_from(position).unwrap_or(i64::MAX))),
+                Param::Text(Some(field.path)),
+                Param::Text(Some(field.text)),
+                Param::Text(Some(normalized)),
+            ];
+            match backend {
+                Backend::Sqlite => self.grams.push(vec![Param::Text(Some(grams))]),
+                Backend::Postgres => entry.push(Param::Text(Some(grams))),
+            }
+            self.entries.push(entry);
+        }
+    }
+}
+
+/// A value to bind in a multi-row statement.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Param {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Real(Option<f64>),
+}
+
+/// Inserts many rows with as few statements as the engines' parameter limits allow: one round trip per
+/// statement is what an import costs, far more than the rows themselves. `cells` holds one SQL expression per
+/// column with `{}` where the placeholder goes (`"{}"`, or `"array_to_tsvector(string_to_array({}, ' '))"`);
+/// `tail` follows the VALUES list (an ON CONFLICT clause).
+pub(crate) async fn insert_rows(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    head: &str,
+    cells: &[&str],
+    rows: &[Vec<Param>],
+    tail: &str,
+) -> Result<()> {
+    let width = cells.len().max(1);
+    let per_statement = (30_000 / width).clamp(1, 500);
+    for chunk in rows.chunks(per_statement) {
+        let mut sql = String::with_capacity(head.len() + chunk.len() * width * 8 + tail.len());
+        sql.push_str(head);
+        sql.push_str(" VALUES ");
+        for (row, _) in chunk.iter().enumerate() {
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for (column, cell) in cells.iter().enumerate() {
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                // SQLite looks a named parameter ($N) up in a list, which makes thousands of them quadratic;
+                // anonymous ones (?) bind by position.
+                let placeholder = match backend {
+                    Backend::Sqlite => "?".to_string(),
+                    Backend::Postgres => format!("${}", row * width + column + 1),
+                };
+                sql.push_str(&cell.replace("{}", &placeholder));
+            }
+            sql.push(')');
+        }
+        sql.push(' ');
+        sql.push_str(tail);
+        let mut query = sqlx::query(trusted(sql));
+        for row in chunk {
+            for value in row {
+                query = match value {
+                    Param::Int(value) => query.bind(*value),
+                    Param::Text(value) => query.bind(value.clone()),
+                    Param::Real(value) => query.bind(*value),
+                };
+            }
+        }
+        // Not kept prepared: the text varies with the row count, and sqlx's Any driver mis-types a NULL f64 in
+        // a prepared statement on PostgreSQL.
+        query.persistent(false).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Reserves `n` consecutive new ids of `table` for rows inserted with explicit ids. On SQLite the write
+/// transaction holds the database lock, so the ids after the largest are free; on PostgreSQL they come from
+/// the identity sequence.
+pub(crate) async fn reserve_ids(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    table: &str,
+    n: usize,
+) -> Result<Vec<i64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let count = i64::try_from(n).unwrap_or(i64::MAX);
+    match backend {
+        Backend::Sqlite => {
+            let sql = format!("SELECT COALESCE(MAX(id), 0) AS id FROM {table}");
+            let last: i64 = sqlx::query(trusted(sql)).fetch_one(&mut **tx).await?.try_get("id")?;
+            Ok((1..=count).map(|i| last + i).collect())
+        }
+        Backend::Postgres => {
+            let sql =
+                format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, $1)");
+            let rows = sqlx::query(trusted(sql)).bind(count).fetch_all(&mut **tx).await?;
+            rows.iter().map(|row| Ok(row.try_get("id")?)).collect()
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod database;
 mod wire;
 
 use std::process::ExitCode;
@@ -15,6 +16,11 @@ use hoshin_core::Lang;
 #[derive(Debug, Parser)]
 #[command(name = "hoshin", version, about, long_about = None)]
 struct Cli {
+    /// The database: sqlite:PATH or postgres://USER@HOST:PORT/DB. Default: hoshin.db in the data directory
+    /// (HOSHIN_DATA_DIR, else $XDG_DATA_HOME/hoshin, else ~/.local/share/hoshin).
+    #[arg(long, global = true, env = "HOSHIN_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+
     /// Language of messages and explanations.
     #[arg(long, global = true, value_enum, default_value_t = LangArg::Ja, env = "HOSHIN_LANG")]
     lang: LangArg,
@@ -44,6 +50,22 @@ enum Command {
     Target(commands::target::Args),
     /// Read a published policy document and print what was read (outline, --json or --indicators CSV).
     Parse(commands::parse::Args),
+    /// Import published documents into the database, each as a published version of its policy.
+    Import(commands::import::Args),
+    /// Create the database or bring its schema up to date.
+    Migrate,
+    /// Run the database's integrity check and Hoshin's own checks.
+    Check,
+    /// Write the whole database to standard output in the dump format (docs/DUMP.md).
+    Dump,
+    /// Read a dump from standard input into an empty database.
+    Load,
+    /// Take a consistent backup into a new file while the server runs.
+    Backup(commands::db::BackupArgs),
+    /// Replace the database with a backup or a dump (stop the server first).
+    Restore(commands::db::RestoreArgs),
+    /// Generate a synthetic data set shaped like the real documents (for scale tests).
+    Gen(commands::gen::Args),
 }
 
 /// An error the user can fix: printed as `error: …` with exit code 1 (usage errors exit 2, from clap).
@@ -53,9 +75,18 @@ pub struct UserError(pub String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = Lang::from(cli.lang);
-    let result = match cli.command {
-        Command::Target(args) => commands::target::run(&args, lang),
-        Command::Parse(args) => commands::parse::run(&args, lang),
+    let database = || database::resolve(cli.database.as_deref());
+    let result = match &cli.command {
+        Command::Target(args) => commands::target::run(args, lang),
+        Command::Parse(args) => commands::parse::run(args, lang),
+        Command::Import(args) => database().map_err(Into::into).and_then(|url| commands::import::run(&url, args, lang)),
+        Command::Migrate => database().map_err(Into::into).and_then(|url| commands::db::migrate(&url)),
+        Command::Check => database().map_err(Into::into).and_then(|url| commands::db::check(&url)),
+        Command::Dump => database().map_err(Into::into).and_then(|url| commands::db::dump(&url)),
+        Command::Load => database().map_err(Into::into).and_then(|url| commands::db::load(&url)),
+        Command::Backup(args) => database().map_err(Into::into).and_then(|url| commands::db::backup(&url, args)),
+        Command::Restore(args) => database().map_err(Into::into).and_then(|url| commands::db::restore(&url, args)),
+        Command::Gen(args) => database().map_err(Into::into).and_then(|url| commands::gen::run(&url, args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,7 @@
 //! One module per subcommand: argument types and the function that runs it.
 
+pub mod db;
+pub mod gen;
+pub mod import;
 pub mod parse;
 pub mod target;

@@ -1,0 +1,155 @@
+//! `hoshin import FILE…`: reads published documents and stores each as a published version of its policy.
+//! Each file is one transaction; a file that cannot be read is reported and the others still import.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use hoshin_core::{Lang, Stage};
+use hoshin_import::{Layout, Severity};
+use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, Source, Store};
+use sha2::{Digest, Sha256};
+
+use crate::commands::parse::{hints, read_document};
+use crate::database::{self, shown};
+use crate::UserError;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Documents: text extracted from a PDF, a PDF, or a text file in UTF-8 or Shift_JIS.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The organization, when a document has no title naming it (「阿倍野区」).
+    #[arg(long)]
+    pub organization: Option<String>,
+
+    /// The city, when a document does not say (「大阪市」).
+    #[arg(long)]
+    pub city: Option<String>,
+
+    /// The fiscal year, when a document has no title with it: 2024, 令和6年度 or R6.
+    #[arg(long)]
+    pub fiscal_year: Option<String>,
+
+    /// The stage the document is, when its title and notes do not say it right: first_draft, draft, final,
+    /// revision, mid_year_review or year_end.
+    #[arg(long)]
+    pub stage: Option<String>,
+
+    /// Who imports, for the audit log (default: the user running the command).
+    #[arg(long)]
+    pub author: Option<String>,
+}
+
+/// Reads one file into an import, with the diagnostics worth showing.
+pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(NewImport, Vec<String>), UserError> {
+    let name = path.display().to_string();
+    let document = read_document(path)?;
+    let bytes = std::fs::read(path).map_err(|error| UserError(format!("{name}: cannot read: {error}")))?;
+    let hints = hints(args.organization.as_deref(), args.city.as_deref(), args.fiscal_year.as_deref())?;
+    let parsed = hoshin_import::parse(&document.text, &hints);
+    if parsed.layout == Layout::Unknown {
+        return Err(UserError(format!("{name}: {}", hoshin_import::NOT_A_POLICY)));
+    }
+    let Some(policy) = parsed.policy() else {
+        let (missing, flags) = match (&parsed.organization, &parsed.fiscal_year) {
+            (None, None) => ("the organization and the fiscal year", "--organization 「…区」 --fiscal-year N"),
+            (None, Some(_)) => ("the organization", "--organization 「…区」"),
+            _ => ("the fiscal year", "--fiscal-year N (2019, 令和元年度 or R1)"),
+        };
+        return Err(UserError(format!("{name}: the document does not say {missing}; give it with {flags}")));
+    };
+    let stage = match args.stage.as_deref() {
+        Some(code) => Stage::from_code(code).or_else(|| Stage::from_label_ja(code)).ok_or_else(|| {
+            let codes: Vec<&str> = Stage::ALL.iter().map(|stage| stage.code()).collect();
+            UserError(format!("--stage {code}: not a stage; use one of {}", codes.join(", ")))
+        })?,
+        None => policy.stage,
+    };
+    let notes = parsed
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity >= Severity::Warning)
+        .map(|diagnostic| format!("{name}:{}: {}: {}", diagnostic.line, diagnostic.severity.code(), diagnostic.message))
+        .collect();
+    let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
+    let file_name = path.file_name().map_or(name.clone(), |file| file.to_string_lossy().into_owned());
+    Ok((
+        NewImport {
+            key: PolicyKey { organization: policy.organization, fiscal_year: policy.fiscal_year },
+            stage,
+            content: policy.content,
+            era: parsed.era,
+            source: Source::Import { file_name, sha256 },
+            author: author.to_string(),
+        },
+        notes,
+    ))
+}
+
+/// The name the audit log records for a command-line user.
+pub fn cli_author(flag: Option<&str>) -> String {
+    flag.map(str::to_string).unwrap_or_else(|| {
+        let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+        format!("cli:{user}")
+    })
+}
+
+pub fn run(url: &DatabaseUrl, args: &Args, lang: Lang) -> Result<()> {
+    let author = cli_author(args.author.as_deref());
+    database::runtime()?.block_on(async {
+        let store = database::open(url).await?;
+        let mut failed = 0;
+        for path in &args.files {
+            if let Err(error) = import_one(store.as_ref(), path, args, &author, lang).await {
+                eprintln!("error: {error}");
+                failed += 1;
+            }
+        }
+        if failed > 0 {
+            return Err(UserError(format!(
+                "{failed} of {} files not imported into {}; the others were",
+                args.files.len(),
+                shown(url)
+            ))
+            .into());
+        }
+        Ok(())
+    })
+}
+
+async fn import_one(
+    store: &dyn Store,
+    path: &std::path::Path,
+    args: &Args,
+    author: &str,
+    lang: Lang,
+) -> Result<(), UserError> {
+    let (import, notes) = prepare(path, args, author)?;
+    for note in &notes {
+        eprintln!("{note}");
+    }
+    let key = import.key.clone();
+    let stage = import.stage;
+    let indicators = import.content.indicators().len();
+    let imported = store.import(import).await.map_err(|error| UserError(format!("{}: {error}", path.display())))?;
+    let what = format!("{} {} {}", key.organization.name, key.fiscal_year.label(lang), stage.label(lang));
+    if imported.created {
+        let kept = if imported.working_copy_kept { "; the working copy keeps its unpublished edits" } else { "" };
+        println!(
+            "{}: imported {what} as version {} ({indicators} indicators: {} continue a series, {} new; {} notes){kept}",
+            path.display(),
+            imported.version.seq,
+            imported.continued_series,
+            imported.new_series,
+            notes.len()
+        );
+    } else {
+        println!(
+            "{}: {what} already holds this file as version {}; nothing changed",
+            path.display(),
+            imported.version.seq
+        );
+    }
+    Ok(())
+}
