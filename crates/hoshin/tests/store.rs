@@ -1,0 +1,153 @@
+//! The database commands as users call them: import, dump/load, backup/restore, check, gen, and a writer
+//! killed with SIGKILL in the middle of its imports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hoshin-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The binary with its data directory in `dir` and no database URL from the caller's environment.
+fn hoshin(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hoshin"));
+    command.env("HOSHIN_DATA_DIR", dir.join("data")).env_remove("HOSHIN_DATABASE_URL").env_remove("HOSHIN_LANG");
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn samples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples")
+}
+
+#[test]
+fn import_into_the_default_database_then_again() {
+    let dir = temp_dir("import");
+    let sumiyoshi = samples().join("sumiyoshi-r6-yearend.txt");
+    let output = run(hoshin(&dir).arg("import").arg(&sumiyoshi));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("imported 住吉区 令和6年度（2024年度） 年度末評価 as version 1 (14 indicators"), "{stdout}");
+    // Diagnostics worth a look go to standard error with their line.
+    assert!(text(&output.stderr).contains("sumiyoshi-r6-yearend.txt:366: warning: issue 4"), "{}", text(&output.stderr));
+    assert!(dir.join("data/hoshin.db").exists(), "the default database is hoshin.db in the data directory");
+    let again = run(hoshin(&dir).arg("import").arg(&sumiyoshi));
+    assert!(text(&again.stdout).contains("already holds this file as version 1; nothing changed"));
+    // A document without its year fails alone, with what to do; the other file still imports.
+    let output = run(hoshin(&dir)
+        .args(["--lang", "en", "import"])
+        .arg(samples().join("higashiyodogawa-plan20-summary.txt"))
+        .arg(samples().join("nishi-r6-plan.txt")));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("does not say the fiscal year; give it with --fiscal-year N"), "{stderr}");
+    assert!(stderr.contains("1 of 2 files not imported"), "{stderr}");
+    assert!(text(&output.stdout).contains("imported 西区 FY2024 (Reiwa 6) final as version 1"), "{}", text(&output.stdout));
+    let check = run(hoshin(&dir).arg("check"));
+    assert!(check.status.success(), "{}", text(&check.stderr));
+    assert!(text(&check.stdout).contains(": ok; 2 organizations, 2 policies, 2 versions"), "{}", text(&check.stdout));
+    // A database URL Hoshin does not read is a usage error that says what to write.
+    let bad = run(hoshin(&dir).args(["--database", "mysql://x", "check"]));
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("use sqlite:PATH or postgres://"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn dump_load_backup_restore() {
+    let dir = temp_dir("dump");
+    let db = |name: &str| format!("sqlite:{}", dir.join(name).display());
+    let import = run(hoshin(&dir).args(["--database", &db("a.db"), "import", "--fiscal-year", "2019"]).arg(
+        samples().join("higashiyodogawa-plan20-summary.txt"),
+    ));
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let dump = run(hoshin(&dir).args(["--database", &db("a.db"), "dump"]));
+    assert!(dump.status.success(), "{}", text(&dump.stderr));
+    assert!(dump.stdout.starts_with(b"hoshin-dump 1\nschema 1\n"));
+    // load reads standard input into a new database; its dump is the same bytes.
+    let mut load = hoshin(&dir)
+        .args(["--database", &db("b.db"), "load"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut load.stdin.take().unwrap(), &dump.stdout).unwrap();
+    let loaded = load.wait_with_output().unwrap();
+    assert!(loaded.status.success(), "{}", text(&loaded.stderr));
+    let again = run(hoshin(&dir).args(["--database", &db("b.db"), "dump"]));
+    assert_eq!(again.stdout, dump.stdout);
+    // backup, then restore over a database that holds data: refused without --yes, done with it.
+    let backup = dir.join("a.backup");
+    let output = run(hoshin(&dir).args(["--database", &db("a.db"), "backup"]).arg(&backup));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let refused = run(hoshin(&dir).args(["--database", &db("b.db"), "restore"]).arg(&backup));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("restore would replace all of it"), "{}", text(&refused.stderr));
+    let restored = run(hoshin(&dir).args(["--database", &db("b.db"), "restore", "--yes"]).arg(&backup));
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    let after = run(hoshin(&dir).args(["--database", &db("b.db"), "dump"]));
+    assert_eq!(after.stdout, dump.stdout);
+}
+
+/// The issue's crash test: a writer importing policy after policy is killed with SIGKILL; on restart the
+/// database passes its integrity check and every policy is whole (a version, a working copy, its series rows
+/// and exactly one audit entry per version).
+#[test]
+fn a_writer_killed_mid_import_leaves_no_partial_policy() {
+    let dir = temp_dir("sigkill");
+    for (round, wait_ms) in [(1u64, 700u64), (2, 1100), (3, 400)] {
+        let mut writer = hoshin(&dir)
+            .args(["gen", "--organizations", "5000", "--years", "1", "--seed"])
+            .arg(round.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(wait_ms));
+        assert!(writer.try_wait().unwrap().is_none(), "round {round}: the writer finished before it was killed");
+        writer.kill().unwrap(); // SIGKILL on Unix
+        writer.wait().unwrap();
+        let check = run(hoshin(&dir).arg("check"));
+        assert!(check.status.success(), "round {round}: {}{}", text(&check.stdout), text(&check.stderr));
+        let dump = text(&run(hoshin(&dir).arg("dump")).stdout);
+        let rows = |table: &str| -> Vec<serde_json::Value> {
+            let start = dump.find(&format!("\ntable {table} ")).unwrap();
+            dump[start + 1..]
+                .lines()
+                .skip(1)
+                .take_while(|line| !line.starts_with("end "))
+                .map(|line| serde_json::from_str(line).unwrap())
+                .collect()
+        };
+        let versions = rows("versions");
+        let audit = rows("audit_log");
+        let imports = audit.iter().filter(|entry| entry[3] == "import").count();
+        assert!(!versions.is_empty(), "round {round}: nothing was imported before the kill");
+        assert_eq!(imports, versions.len(), "round {round}: versions and import entries differ");
+        assert_eq!(rows("working_copies").len(), rows("policies").len());
+        // Each policy's latest version has its indicators in the series rows (a generated policy has at
+        // least 8); earlier versions' rows were taken over by the later ones.
+        let years = rows("indicator_years");
+        let mut latest = std::collections::BTreeMap::new();
+        for version in &versions {
+            let (id, policy) = (version[0].as_i64().unwrap(), version[1].as_i64().unwrap());
+            let entry = latest.entry(policy).or_insert(id);
+            *entry = (*entry).max(id);
+        }
+        for id in latest.values() {
+            let count = years.iter().filter(|row| row[2].as_i64() == Some(*id)).count();
+            assert!(count >= 8, "round {round}: version {id} has {count} indicator rows");
+        }
+    }
+}
