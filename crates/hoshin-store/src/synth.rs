@@ -185,6 +185,9 @@ fn era_year_label(year: FiscalYear) -> String {
     }
 }
 
+/// An issue to write: title, problem, strategy and its indicators (wording, unit).
+type Block = (String, String, String, Vec<(&'static str, Unit)>);
+
 /// One indicator's plan: its wording per year, base value, trend and target.
 struct Plan {
     wording: &'static str,
@@ -278,7 +281,7 @@ pub fn policy(spec: &Spec, index: usize, fiscal_year: FiscalYear) -> NewImport {
         COMMON_INDICATORS[..2].iter().map(|common| (common.wording, Unit::Percent)).collect();
     let administration: Vec<(&'static str, Unit)> =
         COMMON_INDICATORS[2..].iter().map(|common| (common.wording, Unit::Percent)).collect();
-    let mut blocks: Vec<(String, String, String, Vec<(&'static str, Unit)>)> = vec![(
+    let mut blocks: Vec<Block> = vec![(
         "地域コミュニティの活性化".into(),
         "地域活動の担い手が高齢化し、新たな参加者が少ない。".into(),
         "地域活動協議会の活動を支援し、若い世代の参加を促す。".into(),

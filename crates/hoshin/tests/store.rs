@@ -1,6 +1,8 @@
 //! The database commands as users call them: import, dump/load, backup/restore, check, gen, and a writer
 //! killed with SIGKILL in the middle of its imports.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -38,9 +40,16 @@ fn import_into_the_default_database_then_again() {
     let output = run(hoshin(&dir).arg("import").arg(&sumiyoshi));
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stdout = text(&output.stdout);
-    assert!(stdout.contains("imported 住吉区 令和6年度（2024年度） 年度末評価 as version 1 (14 indicators"), "{stdout}");
+    assert!(
+        stdout.contains("imported 住吉区 令和6年度（2024年度） 年度末評価 as version 1 (14 indicators"),
+        "{stdout}"
+    );
     // Diagnostics worth a look go to standard error with their line.
-    assert!(text(&output.stderr).contains("sumiyoshi-r6-yearend.txt:366: warning: issue 4"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("sumiyoshi-r6-yearend.txt:366: warning: issue 4"),
+        "{}",
+        text(&output.stderr)
+    );
     assert!(dir.join("data/hoshin.db").exists(), "the default database is hoshin.db in the data directory");
     let again = run(hoshin(&dir).arg("import").arg(&sumiyoshi));
     assert!(text(&again.stdout).contains("already holds this file as version 1; nothing changed"));
@@ -53,7 +62,11 @@ fn import_into_the_default_database_then_again() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("does not say the fiscal year; give it with --fiscal-year N"), "{stderr}");
     assert!(stderr.contains("1 of 2 files not imported"), "{stderr}");
-    assert!(text(&output.stdout).contains("imported 西区 FY2024 (Reiwa 6) final as version 1"), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout).contains("imported 西区 FY2024 (Reiwa 6) final as version 1"),
+        "{}",
+        text(&output.stdout)
+    );
     let check = run(hoshin(&dir).arg("check"));
     assert!(check.status.success(), "{}", text(&check.stderr));
     assert!(text(&check.stdout).contains(": ok; 2 organizations, 2 policies, 2 versions"), "{}", text(&check.stdout));
@@ -67,9 +80,9 @@ fn import_into_the_default_database_then_again() {
 fn dump_load_backup_restore() {
     let dir = temp_dir("dump");
     let db = |name: &str| format!("sqlite:{}", dir.join(name).display());
-    let import = run(hoshin(&dir).args(["--database", &db("a.db"), "import", "--fiscal-year", "2019"]).arg(
-        samples().join("higashiyodogawa-plan20-summary.txt"),
-    ));
+    let import = run(hoshin(&dir)
+        .args(["--database", &db("a.db"), "import", "--fiscal-year", "2019"])
+        .arg(samples().join("higashiyodogawa-plan20-summary.txt")));
     assert!(import.status.success(), "{}", text(&import.stderr));
     let dump = run(hoshin(&dir).args(["--database", &db("a.db"), "dump"]));
     assert!(dump.status.success(), "{}", text(&dump.stderr));
