@@ -9,7 +9,7 @@ use hoshin_import::{Layout, Severity};
 use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, Source, Store};
 use sha2::{Digest, Sha256};
 
-use crate::commands::parse::{hints, read_document};
+use crate::commands::parse::{read_document, HintArgs};
 use crate::database::{self, shown};
 use crate::UserError;
 
@@ -19,17 +19,8 @@ pub struct Args {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The organization, when a document has no title naming it (「阿倍野区」).
-    #[arg(long)]
-    pub organization: Option<String>,
-
-    /// The city, when a document does not say (「大阪市」).
-    #[arg(long)]
-    pub city: Option<String>,
-
-    /// The fiscal year, when a document has no title with it: 2024, 令和6年度 or R6.
-    #[arg(long)]
-    pub fiscal_year: Option<String>,
+    #[command(flatten)]
+    pub hints: HintArgs,
 
     /// The stage the document is, when its title and notes do not say it right: first_draft, draft, final,
     /// revision, mid_year_review or year_end.
@@ -46,7 +37,7 @@ pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(New
     let name = path.display().to_string();
     let document = read_document(path)?;
     let bytes = std::fs::read(path).map_err(|error| UserError(format!("{name}: cannot read: {error}")))?;
-    let hints = hints(args.organization.as_deref(), args.city.as_deref(), args.fiscal_year.as_deref())?;
+    let hints = args.hints.hints()?;
     let parsed = hoshin_import::parse(&document.text, &hints);
     if parsed.layout == Layout::Unknown {
         return Err(UserError(format!("{name}: {}", hoshin_import::NOT_A_POLICY)));

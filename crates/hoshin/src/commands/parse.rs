@@ -27,6 +27,17 @@ pub struct Args {
     #[arg(long)]
     pub indicators: bool,
 
+    #[command(flatten)]
+    pub hints: HintArgs,
+
+    /// The rule computed marks are judged with.
+    #[arg(long, default_value = "meet-or-improve", value_parser = ["threshold", "meet-or-improve", "glide-path", "progress-rate"])]
+    pub rule: String,
+}
+
+/// What the user knows about a document that it may not say itself (`parse` and `import`).
+#[derive(Debug, clap::Args)]
+pub struct HintArgs {
     /// The organization, when the document has no title naming it (「阿倍野区」).
     #[arg(long)]
     pub organization: Option<String>,
@@ -38,10 +49,16 @@ pub struct Args {
     /// The fiscal year, when the document has no title with it: 2024, 令和6年度 or R6.
     #[arg(long)]
     pub fiscal_year: Option<String>,
+}
 
-    /// The rule computed marks are judged with.
-    #[arg(long, default_value = "meet-or-improve", value_parser = ["threshold", "meet-or-improve", "glide-path", "progress-rate"])]
-    pub rule: String,
+impl HintArgs {
+    pub fn hints(&self) -> Result<Hints, UserError> {
+        Ok(Hints {
+            organization: self.organization.clone(),
+            city: self.city.clone(),
+            fiscal_year: self.fiscal_year.as_deref().map(crate::commands::target::read_year).transpose()?,
+        })
+    }
 }
 
 /// A document read from disk: its decoded text and how it was decoded.
@@ -93,17 +110,9 @@ fn pdf_text(path: &Path) -> Result<String, UserError> {
     Ok(text)
 }
 
-pub fn hints(organization: Option<&str>, city: Option<&str>, fiscal_year: Option<&str>) -> Result<Hints, UserError> {
-    Ok(Hints {
-        organization: organization.map(str::to_string),
-        city: city.map(str::to_string),
-        fiscal_year: fiscal_year.map(crate::commands::target::read_year).transpose()?,
-    })
-}
-
 pub fn run(args: &Args, lang: Lang) -> Result<()> {
     let document = read_document(&args.file)?;
-    let hints = hints(args.organization.as_deref(), args.city.as_deref(), args.fiscal_year.as_deref())?;
+    let hints = args.hints.hints()?;
     let parsed = hoshin_import::parse(&document.text, &hints);
     let name = args.file.display().to_string();
     if parsed.layout == Layout::Unknown {
