@@ -65,18 +65,8 @@ async fn bench(engine: &str, spec: Spec) {
     let jobs = if engine == "sqlite" { 1 } else { 8 };
     let started = Instant::now();
     for year in spec.first_year()..=spec.last_year {
-        let mut running = tokio::task::JoinSet::new();
-        let mut pending = synth::year(&spec, FiscalYear::new(year).unwrap()).into_iter();
-        loop {
-            while running.len() < jobs {
-                let Some(import) = pending.next() else { break };
-                let store = store.clone();
-                running.spawn(async move { store.import(import).await.unwrap() });
-            }
-            if running.join_next().await.is_none() {
-                break;
-            }
-        }
+        let imports = synth::year(&spec, FiscalYear::new(year).unwrap());
+        hoshin_store::import_concurrently(&store, imports, jobs).await.unwrap();
     }
     let import_time = started.elapsed().as_secs_f64();
     let counts = store.counts().await.unwrap();

@@ -280,6 +280,23 @@ pub trait Store: Send + Sync {
     async fn backup(&self, path: &std::path::Path) -> Result<()>;
 }
 
+/// Imports many documents with at most `jobs` imports running at once (each its own transaction), stopping
+/// at the first error. Documents that depend on each other (years of one organization) belong in separate
+/// calls, in order.
+pub async fn import_concurrently(store: &Arc<dyn Store>, imports: Vec<NewImport>, jobs: usize) -> Result<()> {
+    let mut pending = imports.into_iter();
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < jobs.max(1) {
+            let Some(import) = pending.next() else { break };
+            let store = store.clone();
+            running.spawn(async move { store.import(import).await });
+        }
+        let Some(done) = running.join_next().await else { return Ok(()) };
+        done.map_err(|error| StoreError::Database(format!("an import task failed: {error}")))??;
+    }
+}
+
 /// Where the data lives, read from `--database` or `HOSHIN_DATABASE_URL`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DatabaseUrl {

@@ -83,18 +83,7 @@ pub fn run(url: &DatabaseUrl, args: &Args) -> Result<()> {
 }
 
 async fn import_year(store: &Arc<dyn Store>, spec: &Spec, year: FiscalYear, jobs: usize) -> Result<(), UserError> {
-    let imports = synth::year(spec, year);
-    let mut pending = imports.into_iter();
-    let mut running = tokio::task::JoinSet::new();
-    loop {
-        while running.len() < jobs {
-            let Some(import) = pending.next() else { break };
-            let store = store.clone();
-            running.spawn(async move { store.import(import).await });
-        }
-        let Some(done) = running.join_next().await else { break };
-        done.map_err(|error| UserError(format!("an import task failed: {error}")))?
-            .map_err(|error| UserError(format!("import: {error}")))?;
-    }
-    Ok(())
+    hoshin_store::import_concurrently(store, synth::year(spec, year), jobs)
+        .await
+        .map_err(|error| UserError(format!("import: {error}")))
 }
