@@ -5,7 +5,6 @@
 
 mod commands;
 mod database;
-mod wire;
 
 use std::process::ExitCode;
 

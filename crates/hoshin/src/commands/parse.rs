@@ -10,8 +10,8 @@ use anyhow::{Context as _, Result};
 use hoshin_core::{judge, IndicatorKind, Lang, Measure, PolicyContent, Rule, TargetText};
 use hoshin_import::{decode, printed_target, Encoding, Hints, Layout, Parsed, MAX_INPUT_BYTES};
 
-use crate::wire::policy::ParsedJson;
 use crate::UserError;
+use hoshin_web::wire::policy::ParsedJson;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -8,8 +8,8 @@ use hoshin_core::{
     judge, parse_fiscal_year, parse_measure, parse_target, FiscalYear, Lang, Observation, ParseContext, Rule, Target,
 };
 
-use crate::wire::JudgmentJson;
 use crate::UserError;
+use hoshin_web::wire::JudgmentJson;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -1,11 +1,13 @@
-//! The JSON of `hoshin parse --json`: a parsed policy with its diagnostics and coverage. Other tools rely on the
-//! top-level keys (README.md); every value keeps the text as printed beside what was read from it.
+//! The JSON of a policy's content ([`ContentJson`]), served by the API, and of `hoshin parse --json`
+//! ([`ParsedJson`]: the content with its diagnostics and coverage). Other tools rely on the top-level keys
+//! (README.md, the OpenAPI document); every value keeps the text as printed beside what was read from it.
 
+use hoshin_core::PolicyContent;
 use hoshin_core::{
     check_mark, judge, Activity, Budget, BudgetKind, BulletGroup, Indicator, IndicatorKind, Initiative, Issue, Lang,
     MarkCheck, ReformPlanItem, Rule, Strategy, TargetChange, TargetText, YearResult,
 };
-use hoshin_import::{printed_target, Encoding, LineUse, Parsed};
+use hoshin_import::{printed_target, Encoding, LineUse, Pairing, Parsed};
 use serde::Serialize;
 
 use super::TargetJson;
@@ -22,6 +24,25 @@ pub struct ParsedJson {
     pub fiscal_year: Option<i32>,
     /// The latest stage the document shows: first_draft, draft, final, revision, mid_year_review, year_end.
     pub stage: &'static str,
+    #[serde(flatten)]
+    pub content: ContentJson,
+    /// The rule the computed marks were judged with.
+    pub rule: &'static str,
+    pub diagnostics: Vec<DiagnosticJson>,
+    pub coverage: CoverageJson,
+}
+
+/// Everything a JSON value needs from its surroundings: the rule, the language of explanations, and how
+/// year-end rows were paired (known only right after parsing).
+pub struct Context<'p> {
+    pub rule: Rule,
+    pub lang: Lang,
+    pub pairings: &'p [Pairing],
+}
+
+/// What a policy says, as JSON: every field of the common format and the older layouts.
+#[derive(Debug, Serialize)]
+pub struct ContentJson {
     pub head: Option<String>,
     pub title: Option<String>,
     pub goal: Option<String>,
@@ -33,18 +54,36 @@ pub struct ParsedJson {
     pub future_policy: Option<String>,
     pub reform_plan_items: Vec<ReformPlanItemJson>,
     pub notes: Vec<NoteJson>,
-    /// The rule the computed marks were judged with.
-    pub rule: &'static str,
-    pub diagnostics: Vec<DiagnosticJson>,
-    pub coverage: CoverageJson,
 }
 
-/// Everything a JSON value needs from its surroundings: the rule, the language of explanations, and how
-/// year-end rows were paired.
-pub struct Context<'p> {
-    pub rule: Rule,
-    pub lang: Lang,
-    pub parsed: &'p Parsed,
+impl ContentJson {
+    pub fn new(content: &PolicyContent, context: &Context<'_>) -> ContentJson {
+        ContentJson {
+            head: content.head.clone(),
+            title: content.title.clone(),
+            goal: content.goal.clone(),
+            mission: content.mission.clone(),
+            approach: content.approach.clone(),
+            sdg_goals: content.sdg_goals.clone(),
+            issues: content.issues.iter().map(|issue| IssueJson::new(issue, context)).collect(),
+            self_evaluation: content.self_evaluation.clone(),
+            future_policy: content.future_policy.clone(),
+            reform_plan_items: content
+                .reform_plan_items
+                .iter()
+                .map(|item| ReformPlanItemJson::new(item, context))
+                .collect(),
+            notes: content
+                .notes
+                .iter()
+                .map(|note| NoteJson {
+                    text: note.text.clone(),
+                    date: note.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+                    stage: note.stage.map(|stage| stage.code()),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl ParsedJson {
@@ -56,8 +95,7 @@ impl ParsedJson {
         rule: Rule,
         lang: Lang,
     ) -> ParsedJson {
-        let context = Context { rule, lang, parsed };
-        let content = &parsed.content;
+        let context = Context { rule, lang, pairings: &parsed.pairings };
         ParsedJson {
             source: source.to_string(),
             encoding: encoding.name(),
@@ -66,29 +104,7 @@ impl ParsedJson {
             city: parsed.organization.as_ref().and_then(|organization| organization.city.clone()),
             fiscal_year: parsed.fiscal_year.map(hoshin_core::FiscalYear::start_year),
             stage: parsed.stage.code(),
-            head: content.head.clone(),
-            title: content.title.clone(),
-            goal: content.goal.clone(),
-            mission: content.mission.clone(),
-            approach: content.approach.clone(),
-            sdg_goals: content.sdg_goals.clone(),
-            issues: content.issues.iter().map(|issue| IssueJson::new(issue, &context)).collect(),
-            self_evaluation: content.self_evaluation.clone(),
-            future_policy: content.future_policy.clone(),
-            reform_plan_items: content
-                .reform_plan_items
-                .iter()
-                .map(|item| ReformPlanItemJson::new(item, &context))
-                .collect(),
-            notes: content
-                .notes
-                .iter()
-                .map(|note| NoteJson {
-                    text: note.text.clone(),
-                    date: note.date.map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
-                    stage: note.stage.map(|stage| stage.code()),
-                })
-                .collect(),
+            content: ContentJson::new(&parsed.content, &context),
             rule: rule.name(),
             diagnostics: parsed
                 .diagnostics
@@ -420,14 +436,14 @@ pub struct ResultJson {
 }
 
 impl IndicatorJson {
-    fn new(indicator: &Indicator, issue: Option<&Issue>, context: &Context<'_>) -> IndicatorJson {
+    pub fn new(indicator: &Indicator, issue: Option<&Issue>, context: &Context<'_>) -> IndicatorJson {
         let (target, reason) = match &indicator.target {
             Some(TargetText::Parsed(target)) => (Some(TargetJson::new(target)), None),
             Some(TargetText::NotEvaluable { reason, .. }) => (None, Some(reason.to_string())),
             None => (None, None),
         };
         let pairing = issue.zip(indicator.number).and_then(|(issue, number)| {
-            context.parsed.pairings.iter().find(|pairing| pairing.issue == issue.id && pairing.number == number)
+            context.pairings.iter().find(|pairing| pairing.issue == issue.id && pairing.number == number)
         });
         IndicatorJson {
             kind: match indicator.kind {
