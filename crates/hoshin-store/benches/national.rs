@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use hoshin_core::{FiscalYear, COMMON_INDICATORS};
 use hoshin_store::synth::{self, Spec};
-use hoshin_store::{DatabaseUrl, SqlStore, Store};
+use hoshin_store::{DatabaseUrl, SearchFilter, SqlStore, Store};
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
@@ -148,7 +148,7 @@ async fn bench(engine: &str, spec: Spec) {
     let mut times = Vec::new();
     for round in 0..160 {
         let started = Instant::now();
-        store.search(queries[round % queries.len()], 20).await.unwrap();
+        store.search(queries[round % queries.len()], &SearchFilter::default(), 20).await.unwrap();
         times.push(started.elapsed());
     }
     let (p50, p99, max) = percentiles(times);

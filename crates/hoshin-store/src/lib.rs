@@ -170,6 +170,8 @@ pub struct SeriesPoint {
     pub unit: Option<String>,
     pub published_mark: Option<String>,
     pub computed_mark: Option<String>,
+    /// The survey or statistic the value comes from, as the document names it.
+    pub data_source: Option<String>,
     pub version_id: i64,
 }
 
@@ -190,6 +192,37 @@ pub struct SearchHit {
     pub field: String,
     pub snippet: String,
     pub score: u32,
+}
+
+/// Narrows a search to one organization and/or one fiscal year.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    pub organization: Option<Organization>,
+    pub fiscal_year: Option<FiscalYear>,
+}
+
+/// A policy with the marks of its own year's indicators: what the home page's matrix shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyOverview {
+    pub summary: PolicySummary,
+    /// Indicators of the policy's own year, and how many of them the ward marked A and B.
+    pub indicators: u64,
+    pub published_a: u64,
+    pub published_b: u64,
+    /// How many Hoshin computed as A and B.
+    pub computed_a: u64,
+    pub computed_b: u64,
+    /// How many have both marks and the two differ.
+    pub differing: u64,
+}
+
+/// One indicator-year with its organization and series: a row of the open data for a fiscal year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YearRow {
+    pub organization: Organization,
+    pub series_id: i64,
+    pub common_key: Option<String>,
+    pub point: SeriesPoint,
 }
 
 /// How many rows of each kind the database holds.
@@ -232,6 +265,8 @@ pub trait Store: Send + Sync {
     async fn import(&self, import: NewImport) -> Result<Imported>;
 
     async fn policies(&self) -> Result<Vec<PolicySummary>>;
+    /// Every policy with the mark counts of its own year's indicators, ordered by city, name and year.
+    async fn overview(&self) -> Result<Vec<PolicyOverview>>;
     async fn versions(&self, key: &PolicyKey) -> Result<Vec<VersionInfo>>;
     /// The latest published version of a policy.
     async fn latest(&self, key: &PolicyKey) -> Result<StoredPolicy>;
@@ -257,10 +292,14 @@ pub trait Store: Send + Sync {
     async fn series(&self, id: i64) -> Result<Series>;
     /// Every organization's value of a common indicator in a year, best first.
     async fn league_table(&self, common_key: &str, fiscal_year: FiscalYear) -> Result<Vec<LeagueRow>>;
+    /// Every indicator-year of a fiscal year across organizations, by organization, issue and number.
+    async fn year_rows(&self, fiscal_year: FiscalYear) -> Result<Vec<YearRow>>;
+    /// The fiscal years that hold any indicator-year, oldest first.
+    async fn fiscal_years(&self) -> Result<Vec<FiscalYear>>;
 
     /// Searches the latest version of every policy. Hits are ranked by score, then year (newest first),
     /// organization and field order.
-    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
+    async fn search(&self, query: &str, filter: &SearchFilter, limit: usize) -> Result<Vec<SearchHit>>;
 
     /// How much the database holds.
     async fn counts(&self) -> Result<Counts>;

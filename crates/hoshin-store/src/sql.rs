@@ -18,8 +18,9 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use crate::document;
 use crate::search::{self, Query};
 use crate::{
-    AuditEntry, Backend, Counts, DatabaseUrl, Imported, LeagueRow, NewImport, PolicyKey, PolicySummary, Result,
-    SearchHit, Series, SeriesPoint, Source, Store, StoreError, StoredPolicy, VersionInfo, WorkingCopy,
+    AuditEntry, Backend, Counts, DatabaseUrl, Imported, LeagueRow, NewImport, PolicyKey, PolicyOverview, PolicySummary,
+    Result, SearchFilter, SearchHit, Series, SeriesPoint, Source, Store, StoreError, StoredPolicy, VersionInfo,
+    WorkingCopy, YearRow,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -422,6 +423,7 @@ impl SqlStore {
                         Param::Text(point.unit),
                         Param::Text(point.published_mark),
                         Param::Text(point.computed_mark),
+                        Param::Text(point.data_source),
                     ]);
                 }
             }
@@ -446,14 +448,14 @@ impl SqlStore {
             tx,
             self.backend,
             "INSERT INTO indicator_years (series_id, fiscal_year, version_id, source_rank, issue, number, wording, \
-             target, actual, value, unit, published_mark, computed_mark)",
-            &["{}"; 13],
+             target, actual, value, unit, published_mark, computed_mark, data_source)",
+            &["{}"; 14],
             &year_rows,
             "ON CONFLICT (series_id, fiscal_year) DO UPDATE SET version_id = excluded.version_id, \
              source_rank = excluded.source_rank, issue = excluded.issue, number = excluded.number, \
              wording = excluded.wording, target = excluded.target, actual = excluded.actual, \
              value = excluded.value, unit = excluded.unit, published_mark = excluded.published_mark, \
-             computed_mark = excluded.computed_mark \
+             computed_mark = excluded.computed_mark, data_source = excluded.data_source \
              WHERE indicator_years.source_rank <= excluded.source_rank",
         )
         .await?;
@@ -746,6 +748,7 @@ fn point_from(row: &AnyRow) -> Result<SeriesPoint> {
         unit: row.try_get("unit")?,
         published_mark: row.try_get("published_mark")?,
         computed_mark: row.try_get("computed_mark")?,
+        data_source: row.try_get("data_source")?,
         version_id: row.try_get("version_id")?,
     })
 }
@@ -770,6 +773,7 @@ struct PointRow {
     unit: Option<String>,
     published_mark: Option<String>,
     computed_mark: Option<String>,
+    data_source: Option<String>,
 }
 
 /// The rows an indicator of a FY `fiscal_year` policy gives: that year's (rank 2) and the earlier years its
@@ -815,6 +819,7 @@ fn points(fiscal_year: FiscalYear, issue: Option<IssueId>, indicator: &Indicator
                     .and_then(|result| result.published_mark.as_ref())
                     .map(|mark| mark.mark.letter().to_string()),
                 computed_mark,
+                data_source: indicator.data_source.clone(),
             }
         })
         .collect()
@@ -941,6 +946,52 @@ impl Store for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn overview(&self) -> Result<Vec<PolicyOverview>> {
+        let summaries = self.policies().await?;
+        let rows = sqlx::query(
+            "SELECT o.city, o.name, iy.fiscal_year, COUNT(*) AS indicators, \
+             SUM(CASE WHEN iy.published_mark = 'A' THEN 1 ELSE 0 END) AS published_a, \
+             SUM(CASE WHEN iy.published_mark = 'B' THEN 1 ELSE 0 END) AS published_b, \
+             SUM(CASE WHEN iy.computed_mark = 'A' THEN 1 ELSE 0 END) AS computed_a, \
+             SUM(CASE WHEN iy.computed_mark = 'B' THEN 1 ELSE 0 END) AS computed_b, \
+             SUM(CASE WHEN iy.published_mark IS NOT NULL AND iy.computed_mark IS NOT NULL \
+                 AND iy.published_mark <> iy.computed_mark THEN 1 ELSE 0 END) AS differing \
+             FROM indicator_years iy JOIN series s ON s.id = iy.series_id \
+             JOIN organizations o ON o.id = s.organization_id \
+             WHERE iy.source_rank = 2 GROUP BY o.city, o.name, iy.fiscal_year",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts: HashMap<(String, String, i64), [u64; 6]> = HashMap::new();
+        for row in &rows {
+            let mut values = [0u64; 6];
+            for (value, column) in values.iter_mut().zip([
+                "indicators",
+                "published_a",
+                "published_b",
+                "computed_a",
+                "computed_b",
+                "differing",
+            ]) {
+                *value = u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0);
+            }
+            counts.insert((row.try_get("city")?, row.try_get("name")?, row.try_get("fiscal_year")?), values);
+        }
+        Ok(summaries
+            .into_iter()
+            .map(|summary| {
+                let key = (
+                    summary.key.organization.city.clone().unwrap_or_default(),
+                    summary.key.organization.name.clone(),
+                    i64::from(summary.key.fiscal_year.start_year()),
+                );
+                let [indicators, published_a, published_b, computed_a, computed_b, differing] =
+                    counts.get(&key).copied().unwrap_or_default();
+                PolicyOverview { summary, indicators, published_a, published_b, computed_a, computed_b, differing }
+            })
+            .collect())
     }
 
     async fn versions(&self, key: &PolicyKey) -> Result<Vec<VersionInfo>> {
@@ -1134,7 +1185,35 @@ impl Store for SqlStore {
         Ok(out)
     }
 
-    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    async fn year_rows(&self, fiscal_year: FiscalYear) -> Result<Vec<YearRow>> {
+        let rows = sqlx::query(
+            "SELECT iy.*, s.common_key, o.city, o.name FROM indicator_years iy JOIN series s ON s.id = iy.series_id \
+             JOIN organizations o ON o.id = s.organization_id WHERE iy.fiscal_year = $1 \
+             ORDER BY o.city, o.name, iy.issue, iy.number, iy.series_id",
+        )
+        .bind(i64::from(fiscal_year.start_year()))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(YearRow {
+                    organization: organization_from(row.try_get("city")?, row.try_get("name")?),
+                    series_id: row.try_get("series_id")?,
+                    common_key: row.try_get("common_key")?,
+                    point: point_from(row)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn fiscal_years(&self) -> Result<Vec<FiscalYear>> {
+        let rows = sqlx::query("SELECT DISTINCT fiscal_year FROM indicator_years ORDER BY fiscal_year")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|row| fiscal_year_from(row.try_get("fiscal_year")?)).collect()
+    }
+
+    async fn search(&self, query: &str, filter: &SearchFilter, limit: usize) -> Result<Vec<SearchHit>> {
         let Some(query) = Query::parse(query) else {
             return Err(StoreError::Invalid(
                 "the search needs at least one letter or digit (two-character words such as 防災 work)".into(),
@@ -1143,28 +1222,42 @@ impl Store for SqlStore {
         let grams = query.grams();
         let columns = "e.id, e.position, e.field, e.normalized, e.version_id, p.fiscal_year, o.city, o.name";
         let joins = "JOIN policies p ON p.id = e.policy_id JOIN organizations o ON o.id = p.organization_id";
+        // The filter's conditions follow the query's two parameters.
+        let mut conditions = String::new();
+        if filter.organization.is_some() {
+            conditions.push_str(" AND o.city = $3 AND o.name = $4");
+        }
+        if filter.fiscal_year.is_some() {
+            let n = if filter.organization.is_some() { 5 } else { 3 };
+            conditions.push_str(&format!(" AND p.fiscal_year = ${n}"));
+        }
+        let bind_filter = |mut query: QueryBuilder<'static>| {
+            if let Some(organization) = &filter.organization {
+                query = query.bind(organization.city.clone().unwrap_or_default()).bind(organization.name.clone());
+            }
+            if let Some(fiscal_year) = filter.fiscal_year {
+                query = query.bind(i64::from(fiscal_year.start_year()));
+            }
+            query
+        };
         let rows = match self.backend {
             Backend::Sqlite => {
                 let expression: Vec<String> = grams.iter().map(|gram| format!("\"{gram}\"")).collect();
                 let sql = format!(
                     "SELECT {columns} FROM search_grams g JOIN search_entries e ON e.id = g.rowid {joins} \
-                     WHERE search_grams MATCH $1 ORDER BY {CANDIDATE_ORDER} LIMIT $2"
+                     WHERE search_grams MATCH $1{conditions} ORDER BY {CANDIDATE_ORDER} LIMIT $2"
                 );
-                sqlx::query(trusted(sql))
-                    .bind(expression.join(" AND "))
-                    .bind(SEARCH_CANDIDATES)
+                bind_filter(sqlx::query(trusted(sql)).bind(expression.join(" AND ")).bind(SEARCH_CANDIDATES))
                     .fetch_all(&self.pool)
                     .await?
             }
             Backend::Postgres => {
                 let expression: Vec<String> = grams.iter().map(|gram| format!("'{gram}'")).collect();
                 let sql = format!(
-                    "SELECT {columns} FROM search_entries e {joins} WHERE e.grams @@ CAST($1 AS tsquery) \
+                    "SELECT {columns} FROM search_entries e {joins} WHERE e.grams @@ CAST($1 AS tsquery){conditions} \
                      ORDER BY {CANDIDATE_ORDER} LIMIT $2"
                 );
-                sqlx::query(trusted(sql))
-                    .bind(expression.join(" & "))
-                    .bind(SEARCH_CANDIDATES)
+                bind_filter(sqlx::query(trusted(sql)).bind(expression.join(" & ")).bind(SEARCH_CANDIDATES))
                     .fetch_all(&self.pool)
                     .await?
             }

@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use hoshin_core::{
     FiscalYear, Indicator, IndicatorKind, Issue, IssueId, Organization, PolicyContent, Stage, TargetText, YearResult,
 };
-use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, Source, SqlStore, Store, StoreError};
+use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, SearchFilter, Source, SqlStore, Store, StoreError};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -112,6 +112,7 @@ conformance!(
     backup_while_in_use_and_restore,
     a_generated_data_set_links_years_and_compares_organizations,
     concurrent_writers_wait_their_turn,
+    the_overview_counts_marks_and_year_rows_list_every_indicator,
 );
 
 fn samples() -> Vec<(String, String)> {
@@ -363,19 +364,22 @@ async fn search_finds_two_character_words(store: Arc<dyn Store>, _pool: sqlx::An
     for (file_name, text) in samples() {
         store.import(import_of(&file_name, &text)).await.unwrap();
     }
-    let hits = store.search("防災", 100).await.unwrap();
+    let hits = store.search("防災", &SearchFilter::default(), 100).await.unwrap();
     assert!(!hits.is_empty());
     assert!(hits.iter().all(|hit| hit.snippet.contains("【防災】")));
     assert!(hits.windows(2).all(|pair| pair[0].score >= pair[1].score));
     let names: std::collections::BTreeSet<&str> = hits.iter().map(|hit| hit.key.organization.name.as_str()).collect();
     assert!(names.contains("住吉区"), "{names:?}");
     // Two terms: both must occur in the field.
-    let both = store.search("防災 地域", 100).await.unwrap();
+    let both = store.search("防災 地域", &SearchFilter::default(), 100).await.unwrap();
     assert!(!both.is_empty() && both.len() <= hits.len());
     // Full-width query text finds half-width text and the other way round.
-    assert_eq!(store.search("ＮＰＯ", 5).await.unwrap().len(), store.search("npo", 5).await.unwrap().len());
-    assert!(store.search("存在しない語句", 10).await.unwrap().is_empty());
-    assert!(matches!(store.search("、。", 10).await, Err(StoreError::Invalid(_))));
+    assert_eq!(
+        store.search("ＮＰＯ", &SearchFilter::default(), 5).await.unwrap().len(),
+        store.search("npo", &SearchFilter::default(), 5).await.unwrap().len()
+    );
+    assert!(store.search("存在しない語句", &SearchFilter::default(), 10).await.unwrap().is_empty());
+    assert!(matches!(store.search("、。", &SearchFilter::default(), 10).await, Err(StoreError::Invalid(_))));
     // What the conformance cases return is the same on both backends: a fingerprint of the first hits.
     let fingerprint: Vec<String> =
         hits.iter().take(5).map(|hit| format!("{}:{}:{}", hit.key.organization.name, hit.field, hit.score)).collect();
@@ -390,6 +394,70 @@ async fn search_finds_two_character_words(store: Arc<dyn Store>, _pool: sqlx::An
         .map(str::to_string)
         .collect();
     assert_eq!(fingerprint, expected, "backend {:?}", store.backend());
+}
+
+async fn the_overview_counts_marks_and_year_rows_list_every_indicator(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    for (file_name, text) in samples() {
+        store.import(import_of(&file_name, &text)).await.unwrap();
+    }
+    let overview = store.overview().await.unwrap();
+    let rows: Vec<(&str, i32, Option<Stage>)> = overview
+        .iter()
+        .map(|row| {
+            (
+                row.summary.key.organization.name.as_str(),
+                row.summary.key.fiscal_year.start_year(),
+                row.summary.latest_stage,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("住吉区", 2024, Some(Stage::YearEnd)),
+            ("東淀川区", 2019, Some(Stage::Final)),
+            ("西区", 2024, Some(Stage::Final)),
+            ("阿倍野区", 2023, Some(Stage::YearEnd)),
+        ]
+    );
+    // Sumiyoshi FY2024: 14 outcome indicators, each with a published mark (DOMAIN.md §3's core case).
+    let sumiyoshi = &overview[0];
+    assert_eq!(sumiyoshi.indicators, 14);
+    assert_eq!(sumiyoshi.published_a + sumiyoshi.published_b, 14);
+    assert!(sumiyoshi.published_a > 0 && sumiyoshi.published_b > 0);
+    assert!(sumiyoshi.computed_a + sumiyoshi.computed_b > 0);
+    // A plan has no marks yet.
+    let nishi = &overview[2];
+    assert!(nishi.indicators > 0);
+    assert_eq!((nishi.published_a, nishi.published_b, nishi.computed_a, nishi.computed_b), (0, 0, 0, 0));
+
+    let years: Vec<i32> = store.fiscal_years().await.unwrap().iter().map(|year| year.start_year()).collect();
+    assert!(years.contains(&2019) && years.contains(&2023) && years.contains(&2024), "{years:?}");
+    assert!(years.windows(2).all(|pair| pair[0] < pair[1]));
+
+    let year_rows = store.year_rows(fy(2024)).await.unwrap();
+    let sumiyoshi_rows = year_rows.iter().filter(|row| row.organization.name == "住吉区").count();
+    assert_eq!(sumiyoshi_rows, 14);
+    assert!(year_rows.iter().all(|row| row.point.fiscal_year == fy(2024)));
+    assert!(year_rows.iter().any(|row| row.common_key.is_some()));
+    // The survey each value comes from is kept for comparisons.
+    assert!(year_rows.iter().any(|row| row
+        .point
+        .data_source
+        .as_deref()
+        .is_some_and(|source| source.contains("アンケート"))));
+
+    // Search narrowed to one organization and to one year.
+    let all = store.search("地域", &SearchFilter::default(), 1000).await.unwrap();
+    let only_sumiyoshi = SearchFilter { organization: Some(ward("住吉区")), fiscal_year: None };
+    let sumiyoshi_hits = store.search("地域", &only_sumiyoshi, 1000).await.unwrap();
+    assert!(!sumiyoshi_hits.is_empty() && sumiyoshi_hits.len() < all.len());
+    assert!(sumiyoshi_hits.iter().all(|hit| hit.key.organization.name == "住吉区"));
+    let only_2023 = SearchFilter { organization: None, fiscal_year: Some(fy(2023)) };
+    let hits_2023 = store.search("地域", &only_2023, 1000).await.unwrap();
+    assert!(!hits_2023.is_empty() && hits_2023.iter().all(|hit| hit.key.fiscal_year == fy(2023)));
+    let both = SearchFilter { organization: Some(ward("住吉区")), fiscal_year: Some(fy(2023)) };
+    assert!(store.search("地域", &both, 1000).await.unwrap().is_empty());
 }
 
 async fn every_change_is_in_the_append_only_audit_log(store: Arc<dyn Store>, pool: sqlx::AnyPool) {
@@ -472,7 +540,7 @@ async fn fill(store: &Arc<dyn Store>) {
 async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
     fill(&store).await;
     let first = dump_text(&store).await;
-    assert!(first.starts_with("hoshin-dump 1\nschema 1\ntable organizations id city name kind\n"), "{}", &first[..80]);
+    assert!(first.starts_with("hoshin-dump 1\nschema 2\ntable organizations id city name kind\n"), "{}", &first[..80]);
     assert!(first.ends_with("end audit_log 7\nend\n"), "{}", &first[first.len() - 80..]);
     assert_eq!(dump_text(&store).await, first, "two dumps of the same data differ");
     let copy = SqlStore::open(&fresh_url_like(&store).await).await.unwrap();
@@ -481,7 +549,10 @@ async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx:
     let copy: Arc<dyn Store> = Arc::new(copy);
     assert_eq!(dump_text(&copy).await, first);
     // The derived search index was rebuilt, and new ids continue after the loaded ones.
-    assert_eq!(copy.search("防災", 100).await.unwrap(), store.search("防災", 100).await.unwrap());
+    assert_eq!(
+        copy.search("防災", &SearchFilter::default(), 100).await.unwrap(),
+        store.search("防災", &SearchFilter::default(), 100).await.unwrap()
+    );
     let new = copy.import(policy(ward("北区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)])).await;
     assert!(new.unwrap().version.id > store.versions(&import_of_key("nishi")).await.unwrap()[0].id);
     // Loading twice is refused: load reads into an empty database only.
@@ -577,7 +648,10 @@ async fn a_database_moves_between_engines_losslessly() {
     let back: Arc<dyn Store> = Arc::new(SqlStore::open(&sqlite_url()).await.unwrap());
     back.load(&mut from_postgres.as_bytes()).await.unwrap();
     assert_eq!(dump_text(&back).await, original);
-    assert_eq!(postgres.search("防災 地域", 50).await.unwrap(), sqlite.search("防災 地域", 50).await.unwrap());
+    assert_eq!(
+        postgres.search("防災 地域", &SearchFilter::default(), 50).await.unwrap(),
+        sqlite.search("防災 地域", &SearchFilter::default(), 50).await.unwrap()
+    );
 }
 
 async fn a_generated_data_set_links_years_and_compares_organizations(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
