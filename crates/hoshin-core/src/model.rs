@@ -39,6 +39,44 @@ impl Organization {
     }
 }
 
+/// Osaka City's 24 wards in the city's own order (the order of their local-government codes), the order
+/// lists and tables show them in.
+pub const OSAKA_WARDS: [&str; 24] = [
+    "北区",
+    "都島区",
+    "福島区",
+    "此花区",
+    "中央区",
+    "西区",
+    "港区",
+    "大正区",
+    "天王寺区",
+    "浪速区",
+    "西淀川区",
+    "淀川区",
+    "東淀川区",
+    "東成区",
+    "生野区",
+    "旭区",
+    "城東区",
+    "鶴見区",
+    "阿倍野区",
+    "住之江区",
+    "住吉区",
+    "東住吉区",
+    "平野区",
+    "西成区",
+];
+
+/// Where an organization comes in lists: by city, then Osaka's wards in the city's order, then by name.
+pub fn organization_order(organization: &Organization) -> (String, usize, String) {
+    let position = (organization.city.as_deref() == Some("大阪市"))
+        .then(|| OSAKA_WARDS.iter().position(|ward| *ward == organization.name))
+        .flatten()
+        .unwrap_or(OSAKA_WARDS.len());
+    (organization.city.clone().unwrap_or_default(), position, organization.name.clone())
+}
+
 /// A publication version of a policy (DOMAIN.md §1), in the order they occur in a year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {

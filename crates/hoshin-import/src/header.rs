@@ -6,33 +6,7 @@ use hoshin_core::{split_fiscal_year_prefix, DatedNote, Era, FiscalYear, Organiza
 use crate::source::{strip_compact_prefix, Document, Reader};
 use crate::Hints;
 
-/// Osaka City's 24 wards.
-pub(crate) const OSAKA_WARDS: [&str; 24] = [
-    "北区",
-    "都島区",
-    "福島区",
-    "此花区",
-    "中央区",
-    "西区",
-    "港区",
-    "大正区",
-    "天王寺区",
-    "浪速区",
-    "西淀川区",
-    "淀川区",
-    "東淀川区",
-    "東成区",
-    "生野区",
-    "旭区",
-    "城東区",
-    "鶴見区",
-    "阿倍野区",
-    "住之江区",
-    "住吉区",
-    "東住吉区",
-    "平野区",
-    "西成区",
-];
+use hoshin_core::OSAKA_WARDS;
 
 /// Osaka ward names that other large cities also have (DOMAIN.md §7: a 「○区運営方針」 may be another city's).
 const SHARED_WARD_NAMES: [(&str, &str); 6] = [

@@ -1,5 +1,142 @@
 //! Hoshin's public site and JSON API over a [`hoshin_store::Store`].
+//!
+//! - [`app`] builds the whole service: the HTML pages ([`pages`]), the JSON API under `/api/v1` ([`api`]),
+//!   open-data downloads ([`opendata`]) and the static files. Japanese pages live at `/…`, English ones at
+//!   `/en/…`: the prefix is taken off before routing and becomes the [`Lang`] of the request.
+//! - [`serve`] runs it on a socket until Ctrl-C or SIGTERM.
+//!
+//! Handlers only read the store and render; what a page shows is computed by small pure functions (the chart
+//! in [`chart`], the stage difference in [`diff`]) that have their own tests.
 
 #![forbid(unsafe_code)]
 
+pub mod api;
+pub mod chart;
+pub mod diff;
+mod error;
+pub mod i18n;
+mod links;
+pub mod opendata;
+pub mod pages;
+mod statics;
 pub mod wire;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use hoshin_core::Lang;
+use hoshin_store::Store;
+use tower::{Layer, ServiceExt as _};
+use tower_http::compression::CompressionLayer;
+
+pub use error::WebError;
+pub use links::Links;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+}
+
+/// The whole site: pages, API, downloads and static files, with compression and the `/en` prefix.
+pub fn app(store: Arc<dyn Store>) -> axum::routing::RouterIntoService<axum::body::Body> {
+    let state = AppState { store };
+    let router = Router::new()
+        .merge(pages::routes())
+        .merge(opendata::routes())
+        .nest("/api/v1", api::routes())
+        .route("/static/{file}", get(statics::file))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::map_request(language))
+        .with_state(state);
+    router.into_service()
+}
+
+/// Wraps [`app`] so that `/en/…` reaches the same routes as `/…` with English chosen.
+pub fn service(
+    store: Arc<dyn Store>,
+) -> impl tower::Service<
+    Request,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl Send,
+> + Clone
+       + Send {
+    tower::util::MapRequestLayer::new(strip_language_prefix).layer(app(store))
+}
+
+/// Takes `/en` off the path and records the language in the request's extensions.
+fn strip_language_prefix(mut request: Request) -> Request {
+    let path = request.uri().path();
+    let english = path == "/en" || path.starts_with("/en/");
+    let lang = if english { Lang::En } else { Lang::Ja };
+    if english {
+        let rest = &path[3..];
+        let rest = if rest.is_empty() { "/" } else { rest };
+        let rebuilt = match request.uri().query() {
+            Some(query) => format!("{rest}?{query}"),
+            None => rest.to_string(),
+        };
+        if let Ok(uri) = rebuilt.parse() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request.extensions_mut().insert(lang);
+    request
+}
+
+/// Requests that arrive without the prefix layer (handler tests) are Japanese.
+async fn language(mut request: Request) -> Request {
+    if request.extensions().get::<Lang>().is_none() {
+        request.extensions_mut().insert(Lang::Ja);
+    }
+    request
+}
+
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"),
+    );
+    response
+}
+
+/// Serves the site on `addr` until Ctrl-C or SIGTERM; `ready` is called with the bound address.
+pub async fn serve(store: Arc<dyn Store>, addr: SocketAddr, ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    ready(listener.local_addr()?);
+    let service = service(store);
+    axum::serve(listener, tower::make::Shared::new(service.map_request(|request: Request| request)))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

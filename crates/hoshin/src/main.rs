@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod config;
 mod database;
 
 use std::process::ExitCode;
@@ -19,6 +20,11 @@ struct Cli {
     /// (HOSHIN_DATA_DIR, else $XDG_DATA_HOME/hoshin, else ~/.local/share/hoshin).
     #[arg(long, global = true, env = "HOSHIN_DATABASE_URL", hide_env_values = true)]
     database: Option<String>,
+
+    /// The configuration file (TOML with `database` and `listen`). Default: hoshin.toml in
+    /// $XDG_CONFIG_HOME/hoshin or ~/.config/hoshin, when it exists. Flags and environment variables win.
+    #[arg(long, global = true, env = "HOSHIN_CONFIG")]
+    config: Option<std::path::PathBuf>,
 
     /// Language of messages and explanations.
     #[arg(long, global = true, value_enum, default_value_t = LangArg::Ja, env = "HOSHIN_LANG")]
@@ -63,6 +69,10 @@ enum Command {
     Backup(commands::db::BackupArgs),
     /// Replace the database with a backup or a dump (stop the server first).
     Restore(commands::db::RestoreArgs),
+    /// Serve the public site and the API on the database.
+    Serve(commands::serve::Args),
+    /// Load the bundled sample documents when absent, then serve: what a newcomer runs first.
+    Demo(commands::serve::Args),
     /// Generate a synthetic data set shaped like the real documents (for scale tests).
     Gen(commands::gen::Args),
 }
@@ -74,7 +84,17 @@ pub struct UserError(pub String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = Lang::from(cli.lang);
-    let database = || database::resolve(cli.database.as_deref());
+    let config = match config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(UserError(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let database = || database::resolve(cli.database.as_deref().or(config.database.as_deref()));
+    let listen = |args: &commands::serve::Args| {
+        args.listen.clone().or(config.listen.clone()).unwrap_or_else(|| commands::serve::DEFAULT_LISTEN.to_string())
+    };
     let result = match &cli.command {
         Command::Target(args) => commands::target::run(args, lang),
         Command::Parse(args) => commands::parse::run(args, lang),
@@ -85,6 +105,12 @@ fn main() -> ExitCode {
         Command::Load => database().map_err(Into::into).and_then(|url| commands::db::load(&url)),
         Command::Backup(args) => database().map_err(Into::into).and_then(|url| commands::db::backup(&url, args)),
         Command::Restore(args) => database().map_err(Into::into).and_then(|url| commands::db::restore(&url, args)),
+        Command::Serve(args) => {
+            database().map_err(Into::into).and_then(|url| commands::serve::serve(&url, &listen(args)))
+        }
+        Command::Demo(args) => {
+            database().map_err(Into::into).and_then(|url| commands::serve::demo(&url, &listen(args)))
+        }
         Command::Gen(args) => database().map_err(Into::into).and_then(|url| commands::gen::run(&url, args)),
     };
     match result {

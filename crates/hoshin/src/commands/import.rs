@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use hoshin_core::{Lang, Stage};
-use hoshin_import::{Layout, Severity};
+use hoshin_import::{Hints, Layout, Severity};
 use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, Source, Store};
 use sha2::{Digest, Sha256};
 
@@ -38,7 +38,31 @@ pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(New
     let document = read_document(path)?;
     let bytes = std::fs::read(path).map_err(|error| UserError(format!("{name}: cannot read: {error}")))?;
     let hints = args.hints.hints()?;
-    let parsed = hoshin_import::parse(&document.text, &hints);
+    let stage = args.stage.as_deref().map(stage_flag).transpose()?;
+    let file_name = path.file_name().map_or(name.clone(), |file| file.to_string_lossy().into_owned());
+    prepare_text(&name, file_name, &bytes, &document.text, &hints, stage, author)
+}
+
+/// Reads `--stage`: a code (year_end) or the Japanese label (年度末評価).
+fn stage_flag(code: &str) -> Result<Stage, UserError> {
+    Stage::from_code(code).or_else(|| Stage::from_label_ja(code)).ok_or_else(|| {
+        let codes: Vec<&str> = Stage::ALL.iter().map(|stage| stage.code()).collect();
+        UserError(format!("--stage {code}: not a stage; use one of {}", codes.join(", ")))
+    })
+}
+
+/// Turns a decoded document into an import. `name` is how messages name it; `bytes` are the file as stored,
+/// whose SHA-256 identifies it.
+pub fn prepare_text(
+    name: &str,
+    file_name: String,
+    bytes: &[u8],
+    text: &str,
+    hints: &Hints,
+    stage: Option<Stage>,
+    author: &str,
+) -> Result<(NewImport, Vec<String>), UserError> {
+    let parsed = hoshin_import::parse(text, hints);
     if parsed.layout == Layout::Unknown {
         return Err(UserError(format!("{name}: {}", hoshin_import::NOT_A_POLICY)));
     }
@@ -50,25 +74,17 @@ pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(New
         };
         return Err(UserError(format!("{name}: the document does not say {missing}; give it with {flags}")));
     };
-    let stage = match args.stage.as_deref() {
-        Some(code) => Stage::from_code(code).or_else(|| Stage::from_label_ja(code)).ok_or_else(|| {
-            let codes: Vec<&str> = Stage::ALL.iter().map(|stage| stage.code()).collect();
-            UserError(format!("--stage {code}: not a stage; use one of {}", codes.join(", ")))
-        })?,
-        None => policy.stage,
-    };
     let notes = parsed
         .diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity >= Severity::Warning)
         .map(|diagnostic| format!("{name}:{}: {}: {}", diagnostic.line, diagnostic.severity.code(), diagnostic.message))
         .collect();
-    let sha256 = Sha256::digest(&bytes).iter().map(|byte| format!("{byte:02x}")).collect();
-    let file_name = path.file_name().map_or(name.clone(), |file| file.to_string_lossy().into_owned());
+    let sha256 = Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect();
     Ok((
         NewImport {
             key: PolicyKey { organization: policy.organization, fiscal_year: policy.fiscal_year },
-            stage,
+            stage: stage.unwrap_or(policy.stage),
             content: policy.content,
             era: parsed.era,
             source: Source::Import { file_name, sha256 },

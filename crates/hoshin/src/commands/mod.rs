@@ -4,4 +4,5 @@ pub mod db;
 pub mod gen;
 pub mod import;
 pub mod parse;
+pub mod serve;
 pub mod target;

@@ -1,0 +1,62 @@
+//! What can go wrong while answering a request, as a status and a stable code. The API answers with a JSON
+//! body (`{"error": {"code": …, "message": …}}`); pages answer with an HTML page in the request's language.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hoshin_store::StoreError;
+
+#[derive(Debug)]
+pub enum WebError {
+    /// No such organization, policy, version, indicator or file.
+    NotFound(String),
+    /// A parameter the user typed cannot be read: the message says what to write instead.
+    BadRequest(String),
+    /// The database cannot answer right now.
+    Unavailable(String),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The stable code of the JSON error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound(_) => "not_found",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Unavailable(_) => "unavailable",
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            WebError::NotFound(message) | WebError::BadRequest(message) | WebError::Unavailable(message) => message,
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(error: StoreError) -> WebError {
+        match error {
+            StoreError::NotFound(message) => WebError::NotFound(message),
+            StoreError::Invalid(message) => WebError::BadRequest(message),
+            other => WebError::Unavailable(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": { "code": self.code(), "message": self.message() } });
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        response
+            .headers_mut()
+            .insert(axum::http::header::ACCESS_CONTROL_ALLOW_ORIGIN, axum::http::HeaderValue::from_static("*"));
+        response
+    }
+}

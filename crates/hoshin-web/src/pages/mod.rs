@@ -1,0 +1,160 @@
+//! The HTML pages. Each handler reads the store, builds a view (plain data, already in the request's
+//! language) and renders it with an askama template from `templates/`. Japanese at `/…`, English at `/en/…`.
+
+//mod compare;
+mod home;
+//mod indicator;
+mod organization;
+//mod policy;
+//mod search;
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{header, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use hoshin_core::{FiscalYear, Lang, Mark};
+
+use crate::i18n::{words, Words};
+use crate::{AppState, Links, WebError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(home::page)).route("/organizations/{city}/{name}", get(organization::page))
+    // more pages below
+}
+
+/// What every page shows around its content: the language, the words, the links and the title.
+pub struct Chrome {
+    pub lang: Lang,
+    pub w: &'static Words,
+    pub links: Links,
+    pub title: String,
+    /// The same page in the other language.
+    pub switch: String,
+}
+
+impl Chrome {
+    pub fn new(lang: Lang, uri: &Uri, title: impl Into<String>) -> Chrome {
+        let links = Links::new(lang);
+        let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        Chrome { lang, w: words(lang), links, title: title.into(), switch: links.switch(path_and_query) }
+    }
+
+    pub fn year(&self, fiscal_year: FiscalYear) -> String {
+        fiscal_year.label(self.lang)
+    }
+}
+
+/// A page that could not be shown: its status and an HTML page that says why, in the request's language.
+pub struct PageError {
+    pub chrome: Chrome,
+    pub error: WebError,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: &'a Chrome,
+    heading: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let heading = match self.error {
+            WebError::NotFound(_) => self.chrome.w.not_found_title,
+            _ => self.chrome.w.error_title,
+        };
+        let message = match &self.error {
+            WebError::NotFound(detail) => format!("{} ({detail})", self.chrome.w.not_found_body),
+            other => other.message().to_string(),
+        };
+        let page = ErrorPage { chrome: &self.chrome, heading, message: &message };
+        let body = page.render().unwrap_or_else(|_| message.clone());
+        (self.error.status(), [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+    }
+}
+
+/// Turns a store or parameter error into a page in the request's language.
+pub trait OrPage<T> {
+    fn or_page(self, chrome: &Chrome) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<WebError>> OrPage<T> for Result<T, E> {
+    fn or_page(self, chrome: &Chrome) -> Result<T, PageError> {
+        self.map_err(|error| PageError {
+            chrome: Chrome {
+                lang: chrome.lang,
+                w: chrome.w,
+                links: chrome.links,
+                title: chrome.w.error_title.to_string(),
+                switch: chrome.switch.clone(),
+            },
+            error: error.into(),
+        })
+    }
+}
+
+/// Renders a page with the cache headers pages share.
+pub fn render(template: &impl Template, chrome: &Chrome) -> Result<Response, PageError> {
+    let body = template
+        .render()
+        .map_err(|error| WebError::Unavailable(format!("the page cannot be drawn: {error}")))
+        .or_page(chrome)?;
+    Ok(([(header::CACHE_CONTROL, "public, max-age=60")], Html(body)).into_response())
+}
+
+/// Any path no route takes: a helpful 404 page.
+pub async fn not_found(State(_): State<AppState>, Extension(lang): Extension<Lang>, request: Request) -> Response {
+    let uri = request.uri().clone();
+    if uri.path().starts_with("/api/") {
+        return WebError::NotFound(format!("no API route {}; see /api/v1/openapi.json", uri.path())).into_response();
+    }
+    let chrome = Chrome::new(lang, &uri, words(lang).not_found_title);
+    PageError { chrome, error: WebError::NotFound(uri.path().to_string()) }.into_response()
+}
+
+/// A fiscal year from a path segment: `2024`, `令和6年度`, `R6`.
+pub fn fiscal_year_param(text: &str) -> Result<FiscalYear, WebError> {
+    hoshin_core::parse_fiscal_year(text, None)
+        .ok()
+        .or_else(|| text.parse().ok().and_then(FiscalYear::new))
+        .ok_or_else(|| WebError::NotFound(format!("「{text}」 is not a fiscal year: write it as 2024 or 令和6年度")))
+}
+
+/// A mark letter as the pages show it, with its class.
+pub struct MarkView {
+    pub letter: &'static str,
+    pub class: &'static str,
+}
+
+impl MarkView {
+    pub fn of(mark: Mark) -> MarkView {
+        match mark {
+            Mark::Achieved => MarkView { letter: "A", class: "mark mark-A" },
+            Mark::NotAchieved => MarkView { letter: "B", class: "mark mark-B" },
+        }
+    }
+
+    pub fn of_letter(letter: Option<&str>) -> Option<MarkView> {
+        match letter {
+            Some("A") => Some(MarkView::of(Mark::Achieved)),
+            Some("B") => Some(MarkView::of(Mark::NotAchieved)),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn not_found_page(chrome: &Chrome, what: String) -> PageError {
+    PageError {
+        chrome: Chrome {
+            lang: chrome.lang,
+            w: chrome.w,
+            links: chrome.links,
+            title: chrome.w.not_found_title.to_string(),
+            switch: chrome.switch.clone(),
+        },
+        error: WebError::NotFound(what),
+    }
+}

@@ -1,0 +1,111 @@
+//! `/organizations/{city}/{name}`: an organization's policies by year and its indicators with their latest
+//! status.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::Response;
+use axum::Extension;
+use hoshin_core::Lang;
+
+use super::{not_found_page, render, Chrome, MarkView, OrPage, PageError};
+use crate::links::organization_from_path;
+use crate::AppState;
+
+pub struct PolicyRow {
+    pub href: String,
+    pub year: String,
+    pub stage: String,
+    pub versions: i64,
+    pub marked: bool,
+    pub a: u64,
+    pub b: u64,
+    pub differing: u64,
+}
+
+pub struct IndicatorRow {
+    pub href: String,
+    pub wording: String,
+    pub issue: Option<String>,
+    pub year: String,
+    pub target: String,
+    pub actual: String,
+    pub published: Option<MarkView>,
+    pub computed: Option<MarkView>,
+    pub differs: bool,
+}
+
+#[derive(Template)]
+#[template(path = "organization.html")]
+struct OrganizationPage {
+    chrome: Chrome,
+    name: String,
+    city: Option<String>,
+    policies: Vec<PolicyRow>,
+    indicators: Vec<IndicatorRow>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Path((city, name)): Path<(String, String)>,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let organization = organization_from_path(&city, &name);
+    let mut chrome = Chrome::new(lang, &uri, organization.name.clone());
+    let overview = state.store.overview().await.or_page(&chrome)?;
+    let mut policies: Vec<_> =
+        overview.into_iter().filter(|row| row.summary.key.organization == organization).collect();
+    if policies.is_empty() {
+        return Err(not_found_page(&chrome, format!("{} {}", city, name)));
+    }
+    policies.sort_by_key(|row| std::cmp::Reverse(row.summary.key.fiscal_year));
+    let series = state.store.organization_series(&organization).await.or_page(&chrome)?;
+    let mut indicators: Vec<(Option<String>, Option<i64>, IndicatorRow)> = series
+        .iter()
+        .filter_map(|series| {
+            // The latest year with an actual, else the latest year.
+            let latest = series.points.iter().rev().find(|point| point.actual.is_some()).or(series.points.last())?;
+            let published = MarkView::of_letter(latest.published_mark.as_deref());
+            let computed = MarkView::of_letter(latest.computed_mark.as_deref());
+            let differs = matches!((&latest.published_mark, &latest.computed_mark), (Some(p), Some(c)) if p != c);
+            Some((
+                latest.issue.clone(),
+                latest.number,
+                IndicatorRow {
+                    href: chrome.links.indicator(series.id),
+                    wording: latest.wording.clone(),
+                    issue: latest.issue.clone(),
+                    year: latest.fiscal_year.label(lang),
+                    target: latest.target.clone().unwrap_or_default(),
+                    actual: latest.actual.clone().unwrap_or_default(),
+                    published,
+                    computed,
+                    differs,
+                },
+            ))
+        })
+        .collect();
+    indicators.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    chrome.title = organization.name.clone();
+    let page = OrganizationPage {
+        name: organization.name.clone(),
+        city: organization.city.clone(),
+        policies: policies
+            .iter()
+            .map(|row| PolicyRow {
+                href: chrome.links.policy(&row.summary.key),
+                year: row.summary.key.fiscal_year.label(lang),
+                stage: row.summary.latest_stage.map_or_else(String::new, |stage| stage.label(lang).to_string()),
+                versions: row.summary.versions,
+                marked: row.published_a + row.published_b > 0,
+                a: row.published_a,
+                b: row.published_b,
+                differing: row.differing,
+            })
+            .collect(),
+        indicators: indicators.into_iter().map(|(_, _, row)| row).collect(),
+        chrome,
+    };
+    render(&page, &page.chrome)
+}
