@@ -149,6 +149,117 @@ impl Chart {
     }
 }
 
+/// One organization's bar in a comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    pub mark: Option<String>,
+    /// The organization's own target, drawn as a tick across its bar.
+    pub target: Option<f64>,
+}
+
+/// A ranked comparison: one horizontal bar per organization, best first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BarChart {
+    pub title: String,
+    pub description: String,
+    pub unit: Option<String>,
+    pub bars: Vec<Bar>,
+}
+
+const BAR_ROW: f64 = 26.0;
+const BAR_LABEL: f64 = 120.0;
+
+impl BarChart {
+    pub fn render(&self) -> String {
+        let values: Vec<f64> = self.bars.iter().filter_map(|bar| bar.value).collect();
+        let targets: Vec<f64> = self.bars.iter().filter_map(|bar| bar.target).collect();
+        let highest_target = targets
+            .iter()
+            .copied()
+            .fold(None, |best: Option<f64>, value| Some(best.map_or(value, |best| best.max(value))));
+        let (_, high, step) = scale(&values, highest_target, self.unit.as_deref());
+        let low = 0.0_f64.min(values.iter().copied().fold(0.0, f64::min));
+        let height = TOP + BAR_ROW * self.bars.len().max(1) as f64 + BOTTOM;
+        let plot_width = WIDTH - BAR_LABEL - RIGHT - 40.0;
+        let x = |value: f64| BAR_LABEL + plot_width * (value - low) / (high - low);
+        let mut svg = String::new();
+        let _ = write!(
+            svg,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
+             aria-labelledby=\"bars-title bars-desc\" class=\"chart bars\">\
+             <title id=\"bars-title\">{}</title><desc id=\"bars-desc\">{}</desc><g class=\"grid\">",
+            escape(&self.title),
+            escape(&self.description)
+        );
+        let mut tick = low;
+        while tick <= high + step / 1000.0 {
+            let _ = write!(
+                svg,
+                "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{TOP}\" y2=\"{:.1}\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                height - BOTTOM,
+                height - BOTTOM + 16.0,
+                number(tick),
+                x = x(tick),
+            );
+            tick += step;
+        }
+        svg.push_str("</g>");
+        if let Some(unit) = &self.unit {
+            let _ = write!(
+                svg,
+                "<text class=\"unit\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                x(high),
+                height - 6.0,
+                escape(unit)
+            );
+        }
+        svg.push_str("<g class=\"series\">");
+        for (index, bar) in self.bars.iter().enumerate() {
+            let top = TOP + BAR_ROW * index as f64;
+            let _ = write!(
+                svg,
+                "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                BAR_LABEL - 8.0,
+                top + BAR_ROW * 0.65,
+                escape(&bar.label)
+            );
+            if let Some(value) = bar.value {
+                let class = match bar.mark.as_deref() {
+                    Some("A") => "bar achieved",
+                    Some("B") => "bar not-achieved",
+                    _ => "bar",
+                };
+                let mark = bar.mark.as_deref().map(|mark| format!(" ({})", escape(mark))).unwrap_or_default();
+                let _ = write!(
+                    svg,
+                    "<rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>\
+                     <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{}{mark}</text>",
+                    x(low.max(0.0).min(value)),
+                    top + 4.0,
+                    (x(value) - x(0.0_f64.max(low))).abs(),
+                    BAR_ROW - 8.0,
+                    x(value) + 4.0,
+                    top + BAR_ROW * 0.65,
+                    number(value),
+                );
+            }
+            if let Some(target) = bar.target {
+                let _ = write!(
+                    svg,
+                    "<line class=\"target-tick\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+                    top + 1.0,
+                    top + BAR_ROW - 1.0,
+                    x = x(target),
+                );
+            }
+        }
+        svg.push_str("</g></svg>");
+        svg
+    }
+}
+
 /// The axis: from `low` to `high` in steps of `step`, with room for the values and the target.
 fn scale(values: &[f64], target: Option<f64>, unit: Option<&str>) -> (f64, f64, f64) {
     let all: Vec<f64> = values.iter().copied().chain(target).filter(|value| value.is_finite()).collect();
@@ -240,6 +351,31 @@ mod tests {
         assert!(svg.contains("目標 55%以上"));
         assert!(svg.contains("43.9 (A)") && svg.contains("35 (B)"));
         assert_eq!(svg.matches("<circle").count(), 3, "no point for the year without a value");
+    }
+
+    #[test]
+    fn the_bar_chart_matches_its_golden_file() {
+        let chart = BarChart {
+            title: "地域活動協議会を知っている区民の割合 令和6年度".into(),
+            description: "北区 41.2%（A）、都島区 38%（B）、此花区 値なし".into(),
+            unit: Some("%".into()),
+            bars: vec![
+                Bar { label: "北区".into(), value: Some(41.2), mark: Some("A".into()), target: Some(40.0) },
+                Bar { label: "都島区".into(), value: Some(38.0), mark: Some("B".into()), target: Some(45.0) },
+                Bar { label: "此花区".into(), value: None, mark: None, target: None },
+            ],
+        };
+        let svg = chart.render();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/bars.svg");
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::write(&path, &svg).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_EXPECT=1", path.display()));
+        assert_eq!(svg, expected);
+        assert_eq!(svg.matches("<rect").count(), 2, "no bar without a value");
+        assert_eq!(svg.matches("target-tick").count(), 2);
+        assert!(svg.contains("41.2 (A)") && svg.contains(">此花区<"));
     }
 
     #[test]

@@ -1,1 +1,161 @@
-//! todo
+//! `/compare`: the common indicators and the years they have values; `/compare/{key}/{year}`: a common
+//! indicator across all organizations for a year — a ranked table and a chart, with each organization's own
+//! target, its mark and the survey source.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::Response;
+use axum::Extension;
+use hoshin_core::{Lang, COMMON_INDICATORS};
+
+use super::{fiscal_year_param, not_found_page, render, Chrome, MarkView, OrPage, PageError};
+use crate::chart::{number, Bar, BarChart};
+use crate::AppState;
+use hoshin_store::LeagueRow;
+
+pub struct CommonView {
+    pub wording: String,
+    /// (year label, link, organizations with a value).
+    pub years: Vec<(String, String, usize)>,
+}
+
+#[derive(Template)]
+#[template(path = "compare_index.html")]
+struct IndexPage {
+    chrome: Chrome,
+    commons: Vec<CommonView>,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(lang, &uri, crate::i18n::words(lang).compare_title);
+    let years = state.store.fiscal_years().await.or_page(&chrome)?;
+    let mut commons = Vec::new();
+    for common in COMMON_INDICATORS {
+        let mut with_values = Vec::new();
+        for year in years.iter().rev() {
+            let rows = state.store.league_table(common.key, *year).await.or_page(&chrome)?;
+            let count = rows.iter().filter(|row| row.point.value.is_some()).count();
+            if !rows.is_empty() {
+                with_values.push((year.label(lang), chrome.links.compare(common.key, *year), count));
+            }
+        }
+        commons.push(CommonView { wording: common.wording.to_string(), years: with_values });
+    }
+    let page = IndexPage { commons, chrome };
+    render(&page, &page.chrome)
+}
+
+pub struct LeagueView {
+    pub rank: String,
+    pub organization: String,
+    pub organization_href: String,
+    pub indicator_href: String,
+    pub actual: String,
+    pub target: String,
+    pub published: Option<MarkView>,
+    pub computed: Option<MarkView>,
+    pub data_source: String,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    chrome: Chrome,
+    heading: String,
+    year: String,
+    rows: Vec<LeagueView>,
+    chart: String,
+    other_years: Vec<(String, String)>,
+    csv_href: String,
+    json_href: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Path((key, year)): Path<(String, String)>,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let mut chrome = Chrome::new(lang, &uri, crate::i18n::words(lang).compare_title);
+    let Some(common) = COMMON_INDICATORS.iter().find(|common| common.key == key) else {
+        return Err(not_found_page(&chrome, format!("common indicator {key}")));
+    };
+    let fiscal_year = fiscal_year_param(&year).or_page(&chrome)?;
+    let table = state.store.league_table(common.key, fiscal_year).await.or_page(&chrome)?;
+    let rows = table
+        .iter()
+        .map(|row| LeagueView {
+            rank: if row.point.value.is_some() { row.rank.to_string() } else { "—".into() },
+            organization: row.organization.name.clone(),
+            organization_href: chrome.links.organization(&row.organization),
+            indicator_href: chrome.links.indicator(row.series_id),
+            actual: match (&row.point.actual, row.point.value) {
+                (Some(actual), _) => actual.clone(),
+                (None, Some(value)) => number(value),
+                _ => String::new(),
+            },
+            target: row.point.target.clone().unwrap_or_default(),
+            published: MarkView::of_letter(row.point.published_mark.as_deref()),
+            computed: MarkView::of_letter(row.point.computed_mark.as_deref()),
+            data_source: row.point.data_source.clone().unwrap_or_default(),
+        })
+        .collect();
+    let chart = bar_chart(common.wording, &fiscal_year.label(lang), &table, lang).render();
+    let years = state.store.fiscal_years().await.or_page(&chrome)?;
+    let heading = common.wording.to_string();
+    chrome.title = format!("{heading} {}", fiscal_year.label(lang));
+    let page = ComparePage {
+        heading,
+        year: fiscal_year.label(lang),
+        rows,
+        chart,
+        other_years: years
+            .iter()
+            .rev()
+            .filter(|year| **year != fiscal_year)
+            .map(|year| (year.label(lang), chrome.links.compare(common.key, *year)))
+            .collect(),
+        csv_href: format!("/data/compare/{}/{}.csv", common.key, fiscal_year.start_year()),
+        json_href: format!("/api/v1/compare/{}/{}", common.key, fiscal_year.start_year()),
+        chrome,
+    };
+    render(&page, &page.chrome)
+}
+
+/// The comparison as bars, best first, each with the organization's own target as a tick.
+fn bar_chart(wording: &str, year: &str, table: &[LeagueRow], lang: Lang) -> BarChart {
+    let unit = table.iter().find_map(|row| row.point.unit.clone());
+    let bars: Vec<Bar> = table
+        .iter()
+        .map(|row| Bar {
+            label: row.organization.name.clone(),
+            value: row.point.value,
+            mark: row.point.published_mark.clone().or_else(|| row.point.computed_mark.clone()),
+            target: row.point.target.as_deref().and_then(|text| {
+                let target =
+                    hoshin_core::parse_target(text, hoshin_core::ParseContext::for_year(row.point.fiscal_year)).ok()?;
+                target.conditions.iter().find_map(|condition| match condition {
+                    hoshin_core::Condition::Absolute { value, per: None, .. } => Some(value.value.to_f64()),
+                    _ => None,
+                })
+            }),
+        })
+        .collect();
+    let listed: Vec<String> = table
+        .iter()
+        .map(|row| match row.point.value {
+            Some(value) => format!("{} {}{}", row.organization.name, number(value), unit.as_deref().unwrap_or("")),
+            None => row.organization.name.clone(),
+        })
+        .collect();
+    let description = match lang {
+        Lang::Ja => format!("{wording}（{year}）の高い順: {}", listed.join("、")),
+        Lang::En => format!("{wording} ({year}), highest first: {}", listed.join(", ")),
+    };
+    BarChart { title: format!("{wording} {year}"), description, unit, bars }
+}

@@ -1,1 +1,220 @@
-//! todo
+//! `/indicators/{id}`: one indicator series over the years — a chart with the target line (SVG, no script),
+//! the values in a table, the published and computed marks with the judgment's explanation, and the history
+//! of its wording and target.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::Response;
+use axum::Extension;
+use hoshin_core::{
+    judge, parse_target, Condition, FiscalYear, Lang, ParseContext, PolicyContent, Rule, TargetText, COMMON_INDICATORS,
+};
+use hoshin_store::{Series, SeriesPoint};
+
+use super::{not_found_page, render, Chrome, MarkView, OrPage, PageError};
+use crate::chart::{number, Chart, ChartPoint};
+use crate::AppState;
+
+pub struct YearRow {
+    pub year: String,
+    pub target: String,
+    pub actual: String,
+    pub published: Option<MarkView>,
+    pub computed: Option<MarkView>,
+    pub differs: bool,
+    pub explanation: Vec<String>,
+    pub policy_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct IndicatorPage {
+    chrome: Chrome,
+    heading: String,
+    organization: String,
+    organization_href: String,
+    common: Option<(String, String)>,
+    data_source: Option<String>,
+    chart: String,
+    rows: Vec<YearRow>,
+    wordings: Vec<(String, String)>,
+    targets: Vec<(String, String)>,
+    csv_href: String,
+    json_href: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let mut chrome = Chrome::new(lang, &uri, id.clone());
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(not_found_page(&chrome, format!("indicator {id}")));
+    };
+    let series = state.store.series(id).await.or_page(&chrome)?;
+    let Some(latest) = series.points.last() else {
+        return Err(not_found_page(&chrome, format!("indicator {id}")));
+    };
+    // The documents the years come from, each read once, for the explanations.
+    let mut documents: HashMap<i64, (PolicyContent, FiscalYear)> = HashMap::new();
+    for point in &series.points {
+        if point.actual.is_some() && !documents.contains_key(&point.version_id) {
+            let stored = state.store.version(point.version_id).await.or_page(&chrome)?;
+            documents.insert(point.version_id, (stored.content, stored.key.fiscal_year));
+        }
+    }
+    let rows: Vec<YearRow> = series
+        .points
+        .iter()
+        .map(|point| {
+            let published = point.published_mark.as_deref();
+            let computed = point.computed_mark.as_deref();
+            YearRow {
+                year: point.fiscal_year.label(lang),
+                target: point.target.clone().unwrap_or_default(),
+                actual: point.actual.clone().unwrap_or_default(),
+                published: MarkView::of_letter(published),
+                computed: MarkView::of_letter(computed),
+                differs: matches!((published, computed), (Some(p), Some(c)) if p != c),
+                explanation: documents
+                    .get(&point.version_id)
+                    .map(|(content, _)| explanation(content, point, lang))
+                    .unwrap_or_default(),
+                policy_href: chrome.links.policy(&hoshin_store::PolicyKey {
+                    organization: series.organization.clone(),
+                    fiscal_year: point.fiscal_year,
+                }),
+            }
+        })
+        .collect();
+    let common = series.common_key.as_deref().and_then(|key| {
+        let year = series.points.iter().rev().find(|point| point.value.is_some()).map(|point| point.fiscal_year)?;
+        let wording = COMMON_INDICATORS.iter().find(|common| common.key == key)?.wording;
+        Some((wording.to_string(), chrome.links.compare(key, year)))
+    });
+    let heading = latest.wording.clone();
+    chrome.title = format!("{heading} — {}", series.organization.name);
+    let page = IndicatorPage {
+        organization: series.organization.name.clone(),
+        organization_href: chrome.links.organization(&series.organization),
+        common,
+        data_source: series.points.iter().rev().find_map(|point| point.data_source.clone()),
+        chart: chart(&series, lang).render(),
+        rows,
+        wordings: history(&series.points, |point| Some(point.wording.clone())),
+        targets: history(&series.points, |point| point.target.clone()),
+        csv_href: format!("/data/indicators/{id}.csv"),
+        json_href: format!("/api/v1/indicators/{id}"),
+        heading,
+        chrome,
+    };
+    render(&page, &page.chrome)
+}
+
+/// The chart of a series: values by year, the mark written at each point (the ward's, else the computed one),
+/// and the latest target as a line where it is a fixed value in the series' unit.
+pub fn chart(series: &Series, lang: Lang) -> Chart {
+    let unit = series.points.iter().rev().find_map(|point| point.unit.clone());
+    let points: Vec<ChartPoint> = series
+        .points
+        .iter()
+        .map(|point| ChartPoint {
+            label: point.fiscal_year.short_label(),
+            value: point.value,
+            mark: point.published_mark.clone().or_else(|| point.computed_mark.clone()),
+        })
+        .collect();
+    let target = series.points.iter().rev().find_map(|point| target_line(point, unit.as_deref(), lang));
+    let wording = series.points.last().map(|point| point.wording.clone()).unwrap_or_default();
+    let values: Vec<String> = series
+        .points
+        .iter()
+        .filter_map(|point| {
+            let value = point.value?;
+            let mark = point.published_mark.as_deref().or(point.computed_mark.as_deref());
+            Some(format!(
+                "{} {}{}{}",
+                point.fiscal_year.short_label(),
+                number(value),
+                unit.as_deref().unwrap_or(""),
+                mark.map(|mark| format!(" ({mark})")).unwrap_or_default()
+            ))
+        })
+        .collect();
+    let mut description = match lang {
+        Lang::Ja => format!("{}の推移: {}。", series.organization.name, values.join("、")),
+        Lang::En => format!("{} over the years: {}.", series.organization.name, values.join(", ")),
+    };
+    if let Some((_, label)) = &target {
+        description.push_str(label);
+    }
+    Chart { title: wording, description, unit, points, target }
+}
+
+/// The target of a year as a line: its first fixed threshold in the series' unit.
+fn target_line(point: &SeriesPoint, unit: Option<&str>, lang: Lang) -> Option<(f64, String)> {
+    let text = point.target.as_deref()?;
+    let target = parse_target(text, ParseContext::for_year(point.fiscal_year)).ok()?;
+    let value = target.conditions.iter().find_map(|condition| match condition {
+        Condition::Absolute { value, per: None, .. }
+            if unit.is_none_or(|unit| value.unit.symbol() == unit || value.unit.symbol().is_empty()) =>
+        {
+            Some(value.value.to_f64())
+        }
+        _ => None,
+    })?;
+    let rendered = match lang {
+        Lang::Ja => format!("目標 {}", target.render_ja()),
+        Lang::En => format!("Target: {}", target.render_en()),
+    };
+    Some((value, rendered))
+}
+
+/// The judgment of a year, explained, from the document the year's row was read from.
+fn explanation(content: &PolicyContent, point: &SeriesPoint, lang: Lang) -> Vec<String> {
+    let Some((_, indicator)) = content.indicators().into_iter().find(|(issue, indicator)| {
+        issue.map(|issue| issue.to_string()) == point.issue
+            && indicator.number.map(i64::from) == point.number
+            && indicator.wording == point.wording
+    }) else {
+        return Vec::new();
+    };
+    let Some(target) = indicator.target.as_ref().and_then(TargetText::target) else {
+        return match &indicator.target {
+            Some(TargetText::NotEvaluable { reason, .. }) => vec![reason.to_string()],
+            _ => Vec::new(),
+        };
+    };
+    let observations = indicator.observations(point.fiscal_year);
+    if !observations.iter().any(|observation| observation.fiscal_year == point.fiscal_year) {
+        return Vec::new();
+    }
+    judge(target, &observations, point.fiscal_year, Rule::default()).explanation(lang)
+}
+
+/// Runs of equal values: (years, value), e.g. ("R4–R6", "…の割合").
+fn history(points: &[SeriesPoint], value: impl Fn(&SeriesPoint) -> Option<String>) -> Vec<(String, String)> {
+    let mut runs: Vec<(FiscalYear, FiscalYear, String)> = Vec::new();
+    for point in points {
+        let Some(text) = value(point) else { continue };
+        match runs.last_mut() {
+            Some((_, last, previous)) if *previous == text => *last = point.fiscal_year,
+            _ => runs.push((point.fiscal_year, point.fiscal_year, text)),
+        }
+    }
+    runs.into_iter()
+        .map(|(first, last, text)| {
+            let years = if first == last {
+                first.short_label()
+            } else {
+                format!("{}–{}", first.short_label(), last.short_label())
+            };
+            (years, text)
+        })
+        .collect()
+}

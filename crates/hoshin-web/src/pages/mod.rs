@@ -1,12 +1,12 @@
 //! The HTML pages. Each handler reads the store, builds a view (plain data, already in the request's
 //! language) and renders it with an askama template from `templates/`. Japanese at `/…`, English at `/en/…`.
 
-//mod compare;
+mod compare;
 mod home;
-//mod indicator;
+mod indicator;
 mod organization;
-//mod policy;
-//mod search;
+mod policy;
+mod search;
 
 use askama::Template;
 use axum::extract::{Request, State};
@@ -20,8 +20,15 @@ use crate::i18n::{words, Words};
 use crate::{AppState, Links, WebError};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home::page)).route("/organizations/{city}/{name}", get(organization::page))
-    // more pages below
+    Router::new()
+        .route("/", get(home::page))
+        .route("/organizations/{city}/{name}", get(organization::page))
+        .route("/policies/{city}/{name}/{year}", get(policy::page))
+        .route("/policies/{city}/{name}/{year}/diff", get(policy::diff_page))
+        .route("/indicators/{id}", get(indicator::page))
+        .route("/compare", get(compare::index))
+        .route("/compare/{key}/{year}", get(compare::page))
+        .route("/search", get(search::page))
 }
 
 /// What every page shows around its content: the language, the words, the links and the title.
