@@ -52,6 +52,7 @@ pub fn app(store: Arc<dyn Store>) -> axum::routing::RouterIntoService<axum::body
         .route("/static/{file}", get(statics::file))
         .fallback(pages::not_found)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn(etag))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::map_request(language))
         .with_state(state);
@@ -108,6 +109,41 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
         HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'"),
     );
     response
+}
+
+/// The largest body that gets an ETag; larger ones (none today) go out as they are.
+const ETAG_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Gives every successful GET a weak ETag of its body and answers a matching If-None-Match with 304.
+async fn etag(request: Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use sha2::Digest;
+    let is_get = matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let response = next.run(request).await;
+    if !is_get || response.status() != axum::http::StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, ETAG_LIMIT).await else {
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "the response could not be read").into_response();
+    };
+    let digest = sha2::Sha256::digest(&bytes);
+    let hex: String = digest.iter().take(12).map(|byte| format!("{byte:02x}")).collect();
+    let tag = format!("W/\"{hex}\"");
+    let matches = if_none_match
+        .as_ref()
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|candidate| candidate.trim() == tag || candidate.trim() == "*"));
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    if matches {
+        parts.status = axum::http::StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Serves the site on `addr` until Ctrl-C or SIGTERM; `ready` is called with the bound address.

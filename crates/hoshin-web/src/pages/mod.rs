@@ -8,6 +8,8 @@ mod organization;
 mod policy;
 mod search;
 
+pub use search::{SearchParams, MAX_HITS};
+
 use askama::Template;
 use axum::extract::{Request, State};
 use axum::http::{header, Uri};
@@ -153,7 +155,7 @@ impl MarkView {
     }
 }
 
-pub(crate) fn not_found_page(chrome: &Chrome, what: String) -> PageError {
+pub fn not_found_page(chrome: &Chrome, what: String) -> PageError {
     PageError {
         chrome: Chrome {
             lang: chrome.lang,
