@@ -48,7 +48,8 @@ impl Chart {
             escape(&self.title),
             escape(&self.description)
         );
-        let (low, high, step) = scale(&values, self.target.as_ref().map(|(value, _)| *value), self.unit.as_deref());
+        let (low, high, step) =
+            scale(&values, self.target.as_ref().map(|(value, _)| *value), self.unit.as_deref(), false);
         let plot_height = HEIGHT - TOP - BOTTOM;
         let plot_width = WIDTH - LEFT - RIGHT;
         let y = |value: f64| TOP + plot_height * (1.0 - (value - low) / (high - low));
@@ -179,8 +180,8 @@ impl BarChart {
             .iter()
             .copied()
             .fold(None, |best: Option<f64>, value| Some(best.map_or(value, |best| best.max(value))));
-        let (_, high, step) = scale(&values, highest_target, self.unit.as_deref());
-        let low = 0.0_f64.min(values.iter().copied().fold(0.0, f64::min));
+        // Bars start at zero.
+        let (low, high, step) = scale(&values, highest_target, self.unit.as_deref(), true);
         let height = TOP + BAR_ROW * self.bars.len().max(1) as f64 + BOTTOM;
         let plot_width = WIDTH - BAR_LABEL - RIGHT - 40.0;
         let x = |value: f64| BAR_LABEL + plot_width * (value - low) / (high - low);
@@ -261,7 +262,7 @@ impl BarChart {
 }
 
 /// The axis: from `low` to `high` in steps of `step`, with room for the values and the target.
-fn scale(values: &[f64], target: Option<f64>, unit: Option<&str>) -> (f64, f64, f64) {
+fn scale(values: &[f64], target: Option<f64>, unit: Option<&str>, from_zero: bool) -> (f64, f64, f64) {
     let all: Vec<f64> = values.iter().copied().chain(target).filter(|value| value.is_finite()).collect();
     if all.is_empty() {
         return (0.0, 100.0, 20.0);
@@ -269,7 +270,7 @@ fn scale(values: &[f64], target: Option<f64>, unit: Option<&str>) -> (f64, f64, 
     let max = all.iter().copied().fold(f64::MIN, f64::max);
     let min = all.iter().copied().fold(f64::MAX, f64::min);
     // Shares start at zero; other values start near their minimum when it is far from zero.
-    let low_wanted = if min >= 0.0 && (unit == Some("%") || min < (max - min) * 2.0) { 0.0 } else { min };
+    let low_wanted = if min >= 0.0 && (from_zero || unit == Some("%") || min < (max - min) * 2.0) { 0.0 } else { min };
     let span = (max - low_wanted).max(max.abs() * 0.1).max(1.0);
     let step = nice_step(span / 5.0);
     let low = (low_wanted / step).floor() * step;
@@ -313,14 +314,18 @@ mod tests {
 
     #[test]
     fn scales_are_round_and_hold_every_value() {
-        assert_eq!(scale(&[27.8, 43.9], Some(55.0), Some("%")), (0.0, 60.0, 20.0));
+        assert_eq!(scale(&[27.8, 43.9], Some(55.0), Some("%"), false), (0.0, 60.0, 20.0));
         // Counts far from zero start near their minimum.
-        assert_eq!(scale(&[1200.0, 1350.0], None, Some("件")), (1200.0, 1400.0, 50.0));
-        assert_eq!(scale(&[], None, None), (0.0, 100.0, 20.0));
+        assert_eq!(scale(&[1200.0, 1350.0], None, Some("件"), false), (1200.0, 1400.0, 50.0));
+        assert_eq!(scale(&[], None, None, false), (0.0, 100.0, 20.0));
         // A share never goes above 100 %.
-        assert_eq!(scale(&[95.0, 99.0], Some(100.0), Some("%")), (0.0, 100.0, 20.0));
-        let (low, high, _) = scale(&[-3.0, 4.0], None, None);
+        assert_eq!(scale(&[95.0, 99.0], Some(100.0), Some("%"), false), (0.0, 100.0, 20.0));
+        let (low, high, _) = scale(&[-3.0, 4.0], None, None, false);
         assert!(low <= -3.0 && high >= 4.0);
+        // Bars start at zero however far their values are from it, with a handful of ticks.
+        let (low, high, step) = scale(&[], Some(40.0), None, true);
+        assert_eq!(low, 0.0);
+        assert!(high >= 40.0 && (high - low) / step <= 10.0, "{high} {step}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub mod chart;
 pub mod diff;
 mod error;
 pub mod i18n;
-mod links;
+pub mod links;
 pub mod opendata;
 pub mod pages;
 mod statics;
