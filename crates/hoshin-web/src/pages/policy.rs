@@ -259,7 +259,7 @@ fn version_views(versions: &[VersionInfo], current: i64, key: &PolicyKey, chrome
         .map(|version| VersionView {
             seq: version.seq,
             href: chrome.links.policy_version(key, version.seq),
-            label: format!("{}. {} ({})", version.seq, version.stage.label(chrome.lang), version.created_at),
+            label: format!("{} ({})", version.stage.label(chrome.lang), version.created_at),
             current: version.seq == current,
         })
         .collect()

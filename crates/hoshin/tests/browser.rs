@@ -1,0 +1,311 @@
+//! End to end in a real browser: `hoshin demo` on a fresh embedded database, driven through headless Chromium
+//! by ChromeDriver (W3C WebDriver). A reader opens the home page, goes to Sumiyoshi FY2024, opens an outcome
+//! indicator, finds the chart drawn and the values and marks of the document, searches, and switches to
+//! English. Screenshots of each step are kept in `target/e2e-screenshots/`.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (scripts/test installs them); without them the test fails
+//! with what to install, it never skips.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A child process killed when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn find_program(names: &[&str]) -> PathBuf {
+    for name in names {
+        for dir in std::env::var("PATH").unwrap_or_default().split(':').chain(["/usr/bin", "/usr/lib/chromium"]) {
+            let path = Path::new(dir).join(name);
+            if path.is_file() {
+                return path;
+            }
+        }
+    }
+    panic!("{} not found: install Debian's chromium and chromium-driver (scripts/test does)", names.join(" or "));
+}
+
+/// Starts `hoshin demo` on a fresh data directory and returns it with its address.
+fn start_demo(data: &Path) -> (Running, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoshin"))
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .env("HOSHIN_DATA_DIR", data)
+        .env_remove("HOSHIN_DATABASE_URL")
+        .env_remove("HOSHIN_CONFIG")
+        .env("XDG_CONFIG_HOME", data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let address = line.trim().trim_end_matches('/').to_string();
+    assert!(address.starts_with("http://127.0.0.1:"), "hoshin demo printed 「{address}」");
+    (Running(child), address)
+}
+
+struct Driver {
+    agent: ureq::Agent,
+    base: String,
+    session: String,
+    screenshots: PathBuf,
+}
+
+impl Driver {
+    fn start(profile: &Path, screenshots: PathBuf) -> (Running, Driver) {
+        let chromedriver = find_program(&["chromedriver"]);
+        let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
+        let port = free_port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let running = Running(child);
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent.get(&format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let capabilities = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": chromium.to_string_lossy(),
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run", "--disable-quic", "--window-size=1280,1600", "--lang=ja",
+                        format!("--user-data-dir={}", profile.display()),
+                    ]
+                }
+            }}
+        });
+        let mut response = agent.post(&format!("{base}/session")).send_json(&capabilities).unwrap();
+        let body: Value = response.body_mut().read_json().unwrap();
+        let session =
+            body["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no browser session: {body}")).to_string();
+        std::fs::create_dir_all(&screenshots).unwrap();
+        (running, Driver { agent, base, session, screenshots })
+    }
+
+    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call().unwrap(),
+            ("DELETE", _) => self.agent.delete(&url).call().unwrap(),
+            (_, body) => self.agent.post(&url).send_json(body.unwrap_or_else(|| json!({}))).unwrap(),
+        };
+        let status = response.status();
+        let value: Value = response.body_mut().read_json().unwrap();
+        assert!(status.is_success(), "WebDriver {method} {path}: {value}");
+        value["value"].clone()
+    }
+
+    fn goto(&self, url: &str) {
+        self.command("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    fn url(&self) -> String {
+        self.command("GET", "/url", None).as_str().unwrap().to_string()
+    }
+
+    fn find_all(&self, css: &str) -> Vec<String> {
+        let found = self.command("POST", "/elements", Some(json!({ "using": "css selector", "value": css })));
+        found.as_array().unwrap().iter().map(|element| element[ELEMENT].as_str().unwrap().to_string()).collect()
+    }
+
+    /// The first element matching `css`, waiting up to ten seconds for it.
+    fn find(&self, css: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(first) = self.find_all(css).into_iter().next() {
+                return first;
+            }
+            assert!(Instant::now() < deadline, "no element 「{css}」 on {}", self.url());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn text(&self, element: &str) -> String {
+        self.command("GET", &format!("/element/{element}/text"), None).as_str().unwrap_or("").to_string()
+    }
+
+    fn click(&self, element: &str) {
+        self.command("POST", &format!("/element/{element}/click"), None);
+    }
+
+    fn type_text(&self, element: &str, text: &str) {
+        self.command("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })));
+    }
+
+    fn script(&self, script: &str) -> Value {
+        self.command("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
+    }
+
+    /// Waits until the page's URL satisfies `done`.
+    fn wait_for_url(&self, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done(&self.url()) {
+            assert!(Instant::now() < deadline, "still at {}", self.url());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn screenshot(&self, name: &str) {
+        let data = self.command("GET", "/screenshot", None);
+        let bytes = base64_decode(data.as_str().unwrap());
+        assert!(bytes.starts_with(b"\x89PNG"), "a screenshot is a PNG");
+        std::fs::write(self.screenshots.join(format!("{name}.png")), bytes).unwrap();
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.agent.delete(&format!("{}/session/{}", self.base, self.session)).call();
+    }
+}
+
+/// Standard base64, as WebDriver sends screenshots.
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        })
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0);
+    for c in text.bytes().filter_map(value) {
+        buffer = (buffer << 6) | c;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+/// What the Sumiyoshi FY2024 document itself says of its first outcome indicator: wording, actual, mark.
+fn first_sumiyoshi_indicator() -> (String, String, String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples/sumiyoshi-r6-yearend.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    let parsed = hoshin_import::parse(&text, &hoshin_import::Hints::default());
+    let indicator = &parsed.content.issues[0].indicators[0];
+    let year = parsed.fiscal_year.unwrap();
+    let result = indicator.result(year).unwrap();
+    (
+        indicator.wording.clone(),
+        result.actual.as_ref().unwrap().original.clone(),
+        result.published_mark.as_ref().unwrap().mark.letter().to_string(),
+    )
+}
+
+#[test]
+fn a_reader_browses_the_demo_in_chromium() {
+    let temp = std::env::temp_dir().join(format!("hoshin-e2e-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&temp);
+    std::fs::create_dir_all(&temp).unwrap();
+    let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
+    let (_server, address) = start_demo(&temp.join("data"));
+    let (_chromedriver, browser) = Driver::start(&temp.join("profile"), screenshots);
+
+    // The home page: the matrix of organizations and years.
+    browser.goto(&format!("{address}/"));
+    assert_eq!(browser.script("return document.documentElement.lang"), "ja");
+    assert_eq!(browser.text(&browser.find("h1")), "区の運営方針");
+    browser.screenshot("1-home");
+
+    // To Sumiyoshi FY2024 through the matrix.
+    let sumiyoshi_row = browser
+        .find_all("table.matrix tbody tr")
+        .into_iter()
+        .find(|row| browser.text(row).contains("住吉区"))
+        .expect("a row for 住吉区");
+    let cell_link = browser.command(
+        "POST",
+        &format!("/element/{sumiyoshi_row}/element"),
+        Some(json!({ "using": "css selector", "value": "td a[href*='/2024']" })),
+    );
+    browser.click(cell_link[ELEMENT].as_str().unwrap());
+    browser.wait_for_url(|url| url.ends_with("/2024"));
+    let heading = browser.text(&browser.find("h1"));
+    assert!(heading.contains("住吉区") && heading.contains("令和6年度"), "{heading}");
+    assert_eq!(browser.find_all("tr[id^='issues-']").len(), 14, "Sumiyoshi FY2024 has 14 outcome indicators");
+    browser.screenshot("2-sumiyoshi-2024");
+
+    // An outcome indicator: the chart is drawn and the values and the mark are the document's.
+    let (wording, actual, mark) = first_sumiyoshi_indicator();
+    let link = browser
+        .find_all("tr[id^='issues-'] a[href^='/indicators/']")
+        .into_iter()
+        .find(|link| browser.text(link) == wording)
+        .unwrap_or_else(|| panic!("a link to 「{wording}」"));
+    browser.click(&link);
+    browser.wait_for_url(|url| url.contains("/indicators/"));
+    let circles = browser.script("return document.querySelectorAll('svg.chart circle').length").as_u64().unwrap();
+    assert!(circles >= 1, "the chart has its points");
+    let drawn = browser
+        .script("var b = document.querySelector('svg.chart').getBoundingClientRect(); return b.width * b.height;");
+    assert!(drawn.as_f64().unwrap() > 10_000.0, "the chart is laid out on the page");
+    let row = browser
+        .find_all("#values tbody tr")
+        .into_iter()
+        .find(|row| browser.text(row).contains("2024"))
+        .expect("a row for FY2024");
+    let row_text = browser.text(&row);
+    assert!(row_text.contains(&actual), "the FY2024 row 「{row_text}」 shows the actual {actual}");
+    assert!(row_text.contains(&mark), "the FY2024 row 「{row_text}」 shows the mark {mark}");
+    browser.screenshot("3-indicator");
+
+    // Search from the header.
+    let search_box = browser.find("#site-search");
+    browser.type_text(&search_box, "防災\u{E007}");
+    browser.wait_for_url(|url| url.contains("/search?q="));
+    let highlighted = browser.find_all(".hit mark");
+    assert!(!highlighted.is_empty(), "the hits are highlighted");
+    assert_eq!(browser.text(&highlighted[0]), "防災");
+    browser.screenshot("4-search");
+
+    // Switch to English on the same page.
+    browser.click(&browser.find("#language-switch"));
+    browser.wait_for_url(|url| url.contains("/en/search"));
+    assert_eq!(browser.script("return document.documentElement.lang"), "en");
+    assert_eq!(browser.text(&browser.find("h1")), "Search");
+    assert!(!browser.find_all(".hit mark").is_empty(), "the same hits in English");
+    browser.screenshot("5-english");
+
+    let _ = std::fs::remove_dir_all(&temp);
+}
