@@ -304,6 +304,10 @@ pub trait Store: Send + Sync {
     /// How much the database holds.
     async fn counts(&self) -> Result<Counts>;
 
+    /// A number that changes whenever the data changes (every change is in the audit log): what readers
+    /// such as the web cache compare to know that what they hold is current. Cheap to ask.
+    async fn generation(&self) -> Result<i64>;
+
     /// The audit log, newest first.
     async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>>;
 

@@ -1313,6 +1313,18 @@ impl Store for SqlStore {
         })
     }
 
+    async fn generation(&self) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COALESCE(MAX(id), 0) AS generation, (SELECT COUNT(*) FROM policies) AS policies FROM audit_log",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        // The policy count too: a restore may bring back a log that ends at the same id.
+        let generation: i64 = row.try_get("generation")?;
+        let policies: i64 = row.try_get("policies")?;
+        Ok(generation.wrapping_mul(1_000_003).wrapping_add(policies))
+    }
+
     async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT $1")
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))

@@ -461,14 +461,22 @@ async fn the_overview_counts_marks_and_year_rows_list_every_indicator(store: Arc
 }
 
 async fn every_change_is_in_the_append_only_audit_log(store: Arc<dyn Store>, pool: sqlx::AnyPool) {
+    let empty = store.generation().await.unwrap();
     let import = policy(ward("鶴見区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)]);
     let key = import.key.clone();
     store.import(import).await.unwrap();
+    let imported = store.generation().await.unwrap();
     let copy = store.working_copy(&key).await.unwrap();
     let mut edited = copy.content.clone();
     edited.goal = Some("新しい目標".into());
     let revision = store.save_working_copy(&key, copy.revision, Stage::Draft, &edited, "mayor").await.unwrap();
+    let saved = store.generation().await.unwrap();
     store.publish(&key, revision, "mayor").await.unwrap();
+    // Every change moves the generation readers cache by; reading does not.
+    let published = store.generation().await.unwrap();
+    assert!(empty != imported && imported != saved && saved != published, "{empty} {imported} {saved} {published}");
+    store.policies().await.unwrap();
+    assert_eq!(store.generation().await.unwrap(), published);
     let log = store.audit_log(10).await.unwrap();
     let actions: Vec<(&str, &str)> = log.iter().map(|entry| (entry.action.as_str(), entry.actor.as_str())).collect();
     assert_eq!(actions, [("publish", "mayor"), ("edit", "mayor"), ("import", "test")]);

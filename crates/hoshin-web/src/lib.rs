@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod cache;
 pub mod chart;
 pub mod diff;
 mod error;
@@ -44,6 +45,7 @@ pub struct AppState {
 
 /// The whole site: pages, API, downloads and static files, with compression and the `/en` prefix.
 pub fn app(store: Arc<dyn Store>) -> axum::routing::RouterIntoService<axum::body::Body> {
+    let cache = Arc::new(cache::ResponseCache::new(store.clone()));
     let state = AppState { store };
     let router = Router::new()
         .merge(pages::routes())
@@ -54,6 +56,7 @@ pub fn app(store: Arc<dyn Store>) -> axum::routing::RouterIntoService<axum::body
         .layer(axum::middleware::map_response(security_headers))
         .layer(axum::middleware::from_fn(etag))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(cache, cache::layer))
         .layer(axum::middleware::map_request(language))
         .with_state(state);
     router.into_service()

@@ -374,3 +374,32 @@ async fn the_openapi_document_matches_the_routes() {
         assert!(operation["responses"]["200"].is_object(), "{path}");
     }
 }
+
+async fn fetch_home<S>(service: S) -> String
+where
+    S: tower::Service<Request<Body>, Response = axum::response::Response, Error = std::convert::Infallible>,
+{
+    let response = service.oneshot(Request::builder().uri("/").body(Body::empty()).unwrap()).await.unwrap();
+    String::from_utf8(axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap()
+}
+
+/// The response cache serves what it holds until the data changes, then what the data says now.
+#[tokio::test]
+async fn cached_pages_follow_changes_to_the_data() {
+    let path = std::env::temp_dir().join(format!("hoshin_web_cache_{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let store = hoshin_store::open(&DatabaseUrl::Sqlite(path)).await.unwrap();
+    let samples = samples();
+    let (first, rest) = samples.split_first().unwrap();
+    store.import(import_of(&first.0, &first.1)).await.unwrap();
+    let service = hoshin_web::service(store.clone());
+    let before = fetch_home(service.clone()).await;
+    assert_eq!(fetch_home(service.clone()).await, before, "the same page from the cache");
+    for (file_name, text) in rest {
+        store.import(import_of(file_name, text)).await.unwrap();
+    }
+    tokio::time::sleep(hoshin_web::cache::REFRESH + std::time::Duration::from_millis(50)).await;
+    let after = fetch_home(service.clone()).await;
+    assert_ne!(after, before);
+    assert!(after.contains("住吉区") && after.contains("西区"));
+}
