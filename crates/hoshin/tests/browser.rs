@@ -307,5 +307,13 @@ fn a_reader_browses_the_demo_in_chromium() {
     assert!(!browser.find_all(".hit mark").is_empty(), "the same hits in English");
     browser.screenshot("5-english");
 
+    // On a phone: the page fits the screen's width (wide tables scroll inside their own box).
+    browser.command("POST", "/window/rect", Some(json!({ "width": 390, "height": 844 })));
+    browser.goto(&format!("{address}/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024"));
+    browser.find("h1");
+    let overflow = browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assert!(overflow.as_i64().unwrap() <= 0, "the page is {overflow} px wider than a phone's screen");
+    browser.screenshot("6-phone");
+
     let _ = std::fs::remove_dir_all(&temp);
 }

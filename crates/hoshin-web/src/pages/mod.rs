@@ -167,3 +167,61 @@ pub fn not_found_page(chrome: &Chrome, what: String) -> PageError {
         error: WebError::NotFound(what),
     }
 }
+
+/// A stored UTC time (`2026-11-21T08:04:15.658Z`) as the pages show it: Japan time, to the minute
+/// (「2026-11-21 17:04 JST」). Text that is not such a time is shown as it is.
+pub fn display_time(iso: &str) -> String {
+    let parse = || -> Option<(i64, u32, u32)> {
+        let (date, time) = iso.strip_suffix('Z').unwrap_or(iso).split_once('T')?;
+        let mut date = date.split('-').map(str::parse::<i64>);
+        let (year, month, day): (i64, i64, i64) = (date.next()?.ok()?, date.next()?.ok()?, date.next()?.ok()?);
+        let mut time = time.split(':');
+        let (hour, minute): (u32, u32) = (time.next()?.parse().ok()?, time.next()?.parse().ok()?);
+        Some((days_from_civil(year, month, day)?, hour, minute))
+    };
+    let Some((days, hour, minute)) = parse() else { return iso.to_string() };
+    let minutes = days * 24 * 60 + i64::from(hour) * 60 + i64::from(minute) + 9 * 60;
+    let (days, rest) = (minutes.div_euclid(24 * 60), minutes.rem_euclid(24 * 60));
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} JST", rest / 60, rest % 60)
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> Option<i64> {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some(era * 146_097 + day_of_era - 719_468)
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_time;
+
+    #[test]
+    fn times_are_shown_in_japan_time() {
+        assert_eq!(display_time("2026-11-21T08:04:15.658Z"), "2026-11-21 17:04 JST");
+        // Past midnight in Japan, and across a year's end.
+        assert_eq!(display_time("2024-12-31T16:30:00Z"), "2025-01-01 01:30 JST");
+        assert_eq!(display_time("2024-02-28T20:00:00Z"), "2024-02-29 05:00 JST");
+        assert_eq!(display_time("not a time"), "not a time");
+    }
+}

@@ -208,7 +208,7 @@ pub async fn page(
         organization: key.organization.name.clone(),
         year: key.fiscal_year.label(lang),
         stage: chosen.stage.label(lang).to_string(),
-        published_at: chosen.created_at.clone(),
+        published_at: super::display_time(&chosen.created_at),
         source: source_text(&stored.version, chrome.w),
         versions: version_views(&versions, chosen.seq, &key, &chrome),
         diff_action: format!("{}/diff", chrome.links.policy(&key)),
@@ -259,7 +259,7 @@ fn version_views(versions: &[VersionInfo], current: i64, key: &PolicyKey, chrome
         .map(|version| VersionView {
             seq: version.seq,
             href: chrome.links.policy_version(key, version.seq),
-            label: format!("{} ({})", version.stage.label(chrome.lang), version.created_at),
+            label: format!("{} ({})", version.stage.label(chrome.lang), super::display_time(&version.created_at)),
             current: version.seq == current,
         })
         .collect()
