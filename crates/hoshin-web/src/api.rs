@@ -125,6 +125,18 @@ pub struct Paged<T: Serialize> {
     pub next: Option<String>,
 }
 
+/// `path` with the given query parameters that have a value, encoded.
+fn with_query(path: &str, parameters: &[(&str, &Option<String>)]) -> String {
+    let mut url = path.to_string();
+    for (name, value) in parameters {
+        if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&format!("{name}={}", encode_query(value)));
+        }
+    }
+    url
+}
+
 fn paged<T: Serialize>(all: Vec<T>, limit: usize, offset: usize, base: &str) -> Paged<T> {
     let total = all.len();
     let items: Vec<T> = all.into_iter().skip(offset).take(limit).collect();
@@ -298,14 +310,7 @@ async fn policies(
             }) && filter.fiscal_year.is_none_or(|year| year.start_year() == summary.fiscal_year)
         })
         .collect();
-    let mut base = "/api/v1/policies".to_string();
-    let mut separator = '?';
-    for (name, value) in [("organization", &params.organization), ("year", &params.year)] {
-        if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
-            base.push_str(&format!("{separator}{name}={}", encode_query(value)));
-            separator = '&';
-        }
-    }
+    let base = with_query("/api/v1/policies", &[("organization", &params.organization), ("year", &params.year)]);
     Ok(Json(json!(paged(all, limit, offset, &base))))
 }
 
@@ -520,12 +525,10 @@ async fn search(State(state): State<AppState>, Query(params): Query<SearchApiPar
             })
         })
         .collect();
-    let mut base = format!("/api/v1/search?q={}", encode_query(&q));
-    for (name, value) in [("organization", &params.organization), ("year", &params.year)] {
-        if let Some(value) = value.as_deref().filter(|value| !value.is_empty()) {
-            base.push_str(&format!("&{name}={}", encode_query(value)));
-        }
-    }
+    let base = with_query(
+        "/api/v1/search",
+        &[("q", &Some(q.clone())), ("organization", &params.organization), ("year", &params.year)],
+    );
     let mut value = json!(paged(items, limit, offset, &base));
     value["query"] = json!(q);
     Ok(Json(value))
