@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::UserError;
 
-#[derive(Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub database: Option<String>,

@@ -78,22 +78,21 @@ enum Command {
 }
 
 /// An error the user can fix: printed as `error: …` with exit code 1 (usage errors exit 2, from clap).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct UserError(pub String);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = Lang::from(cli.lang);
-    let config = match config::load(cli.config.as_deref()) {
-        Ok(config) => config,
-        Err(UserError(message)) => {
-            eprintln!("error: {message}");
-            return ExitCode::FAILURE;
-        }
+    // The configuration file is read only by the commands that use what it sets (the database, the address).
+    let config = std::cell::OnceCell::new();
+    let config = || config.get_or_init(|| config::load(cli.config.as_deref())).clone();
+    let database = || {
+        let config = config()?;
+        database::resolve(cli.database.as_deref().or(config.database.as_deref()))
     };
-    let database = || database::resolve(cli.database.as_deref().or(config.database.as_deref()));
-    let listen = |args: &commands::serve::Args| {
-        args.listen.clone().or(config.listen.clone()).unwrap_or_else(|| commands::serve::DEFAULT_LISTEN.to_string())
+    let listen = |args: &commands::serve::Args| -> Result<String, UserError> {
+        Ok(args.listen.clone().or(config()?.listen).unwrap_or_else(|| commands::serve::DEFAULT_LISTEN.to_string()))
     };
     let result = match &cli.command {
         Command::Target(args) => commands::target::run(args, lang),
@@ -105,12 +104,14 @@ fn main() -> ExitCode {
         Command::Load => database().map_err(Into::into).and_then(|url| commands::db::load(&url)),
         Command::Backup(args) => database().map_err(Into::into).and_then(|url| commands::db::backup(&url, args)),
         Command::Restore(args) => database().map_err(Into::into).and_then(|url| commands::db::restore(&url, args)),
-        Command::Serve(args) => {
-            database().map_err(Into::into).and_then(|url| commands::serve::serve(&url, &listen(args)))
-        }
-        Command::Demo(args) => {
-            database().map_err(Into::into).and_then(|url| commands::serve::demo(&url, &listen(args)))
-        }
+        Command::Serve(args) => database()
+            .and_then(|url| Ok((url, listen(args)?)))
+            .map_err(Into::into)
+            .and_then(|(url, listen)| commands::serve::serve(&url, &listen)),
+        Command::Demo(args) => database()
+            .and_then(|url| Ok((url, listen(args)?)))
+            .map_err(Into::into)
+            .and_then(|(url, listen)| commands::serve::demo(&url, &listen)),
         Command::Gen(args) => database().map_err(Into::into).and_then(|url| commands::gen::run(&url, args)),
     };
     match result {

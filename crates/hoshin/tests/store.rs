@@ -17,7 +17,12 @@ fn temp_dir(name: &str) -> PathBuf {
 /// The binary with its data directory in `dir` and no database URL from the caller's environment.
 fn hoshin(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hoshin"));
-    command.env("HOSHIN_DATA_DIR", dir.join("data")).env_remove("HOSHIN_DATABASE_URL").env_remove("HOSHIN_LANG");
+    command
+        .env("HOSHIN_DATA_DIR", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("HOSHIN_CONFIG")
+        .env_remove("HOSHIN_DATABASE_URL")
+        .env_remove("HOSHIN_LANG");
     command
 }
 
@@ -163,4 +168,32 @@ fn a_writer_killed_mid_import_leaves_no_partial_policy() {
             assert!(count >= 8, "round {round}: version {id} has {count} indicator rows");
         }
     }
+}
+
+#[test]
+fn the_configuration_file_chooses_the_database_and_flags_win() {
+    let dir = temp_dir("config");
+    let config = dir.join("hoshin.toml");
+    let chosen = dir.join("from-config.db");
+    std::fs::write(&config, format!("database = \"sqlite:{}\"\nlisten = \"127.0.0.1:0\"\n", chosen.display())).unwrap();
+    let output = run(hoshin(&dir).args(["--config", config.to_str().unwrap(), "migrate"]));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(chosen.exists(), "the database named in the configuration file was created");
+    // A flag wins over the file.
+    let flagged = dir.join("from-flag.db");
+    let url = format!("sqlite:{}", flagged.display());
+    let output = run(hoshin(&dir).args(["--config", config.to_str().unwrap(), "--database", &url, "migrate"]));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(flagged.exists());
+    // The default file is read from the configuration directory, and a wrong key is named.
+    std::fs::create_dir_all(dir.join("xdg/hoshin")).unwrap();
+    std::fs::write(dir.join("xdg/hoshin/hoshin.toml"), "port = 80\n").unwrap();
+    let output = run(hoshin(&dir).env("XDG_CONFIG_HOME", dir.join("xdg")).arg("check"));
+    assert_eq!(output.status.code(), Some(1));
+    let message = text(&output.stderr);
+    assert!(message.contains("hoshin.toml") && message.contains("port") && message.contains("listen"), "{message}");
+    // A listen address that is not one says how to write it.
+    let output = run(hoshin(&dir).args(["--config", config.to_str().unwrap(), "serve", "--listen", "here"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("127.0.0.1:8470"), "{}", text(&output.stderr));
 }
