@@ -115,21 +115,18 @@ conformance!(
     the_overview_counts_marks_and_year_rows_list_every_indicator,
 );
 
+/// The bundled samples as (file name, text).
 fn samples() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().path()).collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap()))
+    hoshin_import::samples::SAMPLES
+        .iter()
+        .map(|sample| (sample.file_name.to_string(), sample.text.to_string()))
         .collect()
 }
 
 fn import_of(file_name: &str, text: &str) -> NewImport {
-    // The Higashiyodogawa summary prints no year of its own (DOMAIN.md: around FY2019): say it, as a user
-    // importing it would with --fiscal-year.
-    let fiscal_year = file_name.starts_with("higashiyodogawa").then(|| fy(2019));
-    let hints = hoshin_import::Hints { city: Some("大阪市".into()), fiscal_year, ..Default::default() };
+    // What a user importing the file would say with --city and --fiscal-year (the Higashiyodogawa summary
+    // prints no year of its own).
+    let hints = hoshin_import::samples::sample(file_name).map(|sample| sample.hints()).unwrap_or_default();
     let parsed = hoshin_import::parse(text, &hints);
     let policy = parsed.policy().unwrap_or_else(|| panic!("{file_name}: no organization or year"));
     NewImport {

@@ -2,12 +2,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use hoshin_core::FiscalYear;
 use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, Source, Store};
 use tokio::sync::OnceCell;
 use tower::ServiceExt as _;
@@ -30,18 +28,14 @@ async fn store() -> Arc<dyn Store> {
 }
 
 fn samples() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().path()).collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&path).unwrap()))
+    hoshin_import::samples::SAMPLES
+        .iter()
+        .map(|sample| (sample.file_name.to_string(), sample.text.to_string()))
         .collect()
 }
 
 fn import_of(file_name: &str, text: &str) -> NewImport {
-    let fiscal_year = file_name.starts_with("higashiyodogawa").then(|| FiscalYear::new(2019).unwrap());
-    let hints = hoshin_import::Hints { city: Some("大阪市".into()), fiscal_year, ..Default::default() };
+    let hints = hoshin_import::samples::sample(file_name).unwrap().hints();
     let parsed = hoshin_import::parse(text, &hints);
     let policy = parsed.policy().unwrap();
     NewImport {

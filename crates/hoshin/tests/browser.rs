@@ -220,9 +220,7 @@ fn base64_decode(text: &str) -> Vec<u8> {
 
 /// What the Sumiyoshi FY2024 document itself says of its first outcome indicator: wording, actual, mark.
 fn first_sumiyoshi_indicator() -> (String, String, String) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples/sumiyoshi-r6-yearend.txt");
-    let text = std::fs::read_to_string(path).unwrap();
-    let parsed = hoshin_import::parse(&text, &hoshin_import::Hints::default());
+    let parsed = hoshin_import::samples::sample("sumiyoshi").unwrap().parse();
     let indicator = &parsed.content.issues[0].indicators[0];
     let year = parsed.fiscal_year.unwrap();
     let result = indicator.result(year).unwrap();

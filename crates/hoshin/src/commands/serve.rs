@@ -1,11 +1,10 @@
 //! `hoshin serve` and `hoshin demo`: the public site and the API on the chosen database. `demo` first loads
-//! the sample documents bundled with Hoshin when they are absent, so that a newcomer sees real policies.
+//! the sample documents bundled with Hoshin (`hoshin_import::samples`) when they are absent, so that a newcomer sees real policies.
 
 use std::net::SocketAddr;
 
 use anyhow::Result;
-use hoshin_core::FiscalYear;
-use hoshin_import::Hints;
+use hoshin_import::samples::SAMPLES;
 use hoshin_store::{DatabaseUrl, Store};
 
 use crate::commands::import::{cli_author, prepare_text};
@@ -21,43 +20,6 @@ pub struct Args {
     #[arg(long, env = "HOSHIN_LISTEN")]
     pub listen: Option<String>,
 }
-
-/// A sample document bundled with the binary, with what its text does not say itself.
-struct Sample {
-    file_name: &'static str,
-    text: &'static str,
-    city: &'static str,
-    fiscal_year: Option<i32>,
-}
-
-/// The four published documents of `fixtures/samples` (DOMAIN.md describes each).
-const SAMPLES: &[Sample] = &[
-    Sample {
-        file_name: "sumiyoshi-r6-yearend.txt",
-        text: include_str!("../../../../fixtures/samples/sumiyoshi-r6-yearend.txt"),
-        city: "大阪市",
-        fiscal_year: None,
-    },
-    Sample {
-        file_name: "nishi-r6-plan.txt",
-        text: include_str!("../../../../fixtures/samples/nishi-r6-plan.txt"),
-        city: "大阪市",
-        fiscal_year: None,
-    },
-    Sample {
-        file_name: "abeno-r5-issue5-yearend.txt",
-        text: include_str!("../../../../fixtures/samples/abeno-r5-issue5-yearend.txt"),
-        city: "大阪市",
-        fiscal_year: None,
-    },
-    // The summary layout prints no year of its own; DOMAIN.md dates it around FY2019.
-    Sample {
-        file_name: "higashiyodogawa-plan20-summary.txt",
-        text: include_str!("../../../../fixtures/samples/higashiyodogawa-plan20-summary.txt"),
-        city: "大阪市",
-        fiscal_year: Some(2019),
-    },
-];
 
 pub fn serve(url: &DatabaseUrl, listen: &str) -> Result<()> {
     run(url, listen, false)
@@ -98,12 +60,8 @@ fn run(url: &DatabaseUrl, listen: &str, load_samples: bool) -> Result<()> {
 /// Imports each bundled sample; one already imported (the same bytes) is left as it is.
 async fn load_bundled_samples(store: &dyn Store) -> Result<(), UserError> {
     let author = cli_author(Some("hoshin demo"));
-    for sample in SAMPLES {
-        let hints = Hints {
-            city: Some(sample.city.to_string()),
-            fiscal_year: sample.fiscal_year.and_then(FiscalYear::new),
-            ..Hints::default()
-        };
+    for sample in &SAMPLES {
+        let hints = sample.hints();
         let (import, _) = prepare_text(
             sample.file_name,
             sample.file_name.to_string(),
