@@ -9,7 +9,7 @@
 use std::fmt;
 
 use crate::era::FiscalYear;
-use crate::judgment::{Mark, Observation};
+use crate::judgment::{judge, Judgment, Mark, Observation, Rule};
 use crate::money::Money;
 use crate::quantity::Measure;
 use crate::target::{Target, TargetChange, TargetError};
@@ -298,6 +298,19 @@ impl Indicator {
         self.results.iter().find(|result| result.fiscal_year == fiscal_year)
     }
 
+    /// Judges the indicator for `year` with `rule` when its target was read and the year has an actual (not
+    /// 「－」), and hands the judgment to `with` (a judgment borrows the series it was judged on). `None` when
+    /// there is nothing to judge.
+    pub fn judge_year<R>(&self, year: FiscalYear, rule: Rule, with: impl FnOnce(&Judgment<'_>) -> R) -> Option<R> {
+        let target = self.target.as_ref().and_then(TargetText::target)?;
+        let actual = self.result(year).and_then(|result| result.actual.as_ref())?;
+        if actual.is_no_value() {
+            return None;
+        }
+        let series = self.observations(year);
+        Some(with(&judge(target, &series, year, rule)))
+    }
+
     /// The series for judgment: every year with a value, plus the printed previous-year actual for
     /// `fiscal_year − 1` when no result of that year is recorded.
     pub fn observations(&self, fiscal_year: FiscalYear) -> Vec<Observation> {
@@ -530,6 +543,29 @@ mod tests {
         assert_eq!(Stage::from_label_ja("（素案）"), Some(Stage::FirstDraft));
         assert_eq!(Stage::from_label_ja("(案)"), Some(Stage::Draft));
         assert!(Stage::FirstDraft < Stage::YearEnd);
+    }
+
+    #[test]
+    fn an_indicator_is_judged_for_a_year_with_a_target_and_an_actual() {
+        let year = FiscalYear::new(2024).unwrap();
+        let target = crate::parse_target("55%以上", crate::ParseContext::for_year(year)).unwrap();
+        let mut indicator = Indicator::new(IndicatorKind::Outcome, "割合");
+        let judged = |indicator: &Indicator| indicator.judge_year(year, Rule::Threshold, |judgment| judgment.mark());
+        assert_eq!(judged(&indicator), None, "no target");
+        indicator.target = Some(TargetText::Parsed(target));
+        assert_eq!(judged(&indicator), None, "no actual");
+        let result = |actual: &str| YearResult {
+            fiscal_year: year,
+            actual: Some(crate::parse_measure(actual).unwrap()),
+            published_mark: None,
+            year_target: None,
+        };
+        indicator.results = vec![result("－")];
+        assert_eq!(judged(&indicator), None, "「－」 is no actual");
+        indicator.results = vec![result("56%")];
+        assert_eq!(judged(&indicator), Some(Some(Mark::Achieved)));
+        indicator.results = vec![result("43.9%")];
+        assert_eq!(judged(&indicator), Some(Some(Mark::NotAchieved)));
     }
 
     #[test]

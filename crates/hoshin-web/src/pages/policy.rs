@@ -9,8 +9,8 @@ use axum::http::Uri;
 use axum::response::Response;
 use axum::Extension;
 use hoshin_core::{
-    check_mark, judge, Budget, BudgetKind, BulletGroup, FiscalYear, Indicator, IssueId, Lang, MarkCheck, PolicyContent,
-    Rule, TargetChange, TargetText,
+    check_mark, Budget, BudgetKind, BulletGroup, FiscalYear, Indicator, IssueId, Lang, MarkCheck, PolicyContent, Rule,
+    TargetChange, TargetText,
 };
 use hoshin_store::{PolicyKey, Source, StoredPolicy, VersionInfo};
 use serde::Deserialize;
@@ -428,18 +428,17 @@ impl ViewBuilder<'_> {
     fn indicator(&self, indicator: &Indicator, issue: Option<IssueId>, anchor: String) -> IndicatorView {
         let year = self.fiscal_year;
         let result = indicator.result(year);
-        let target = indicator.target.as_ref().and_then(TargetText::target);
-        let series = indicator.observations(year);
-        let judgment = target
-            .filter(|_| result.and_then(|result| result.actual.as_ref()).is_some_and(|actual| !actual.is_no_value()))
-            .map(|target| judge(target, &series, year, Rule::default()));
         let published = result.and_then(|result| result.published_mark.as_ref());
-        let check =
-            judgment.as_ref().and_then(|judgment| match check_mark(published.map(|mark| mark.mark), judgment) {
-                MarkCheck::Agrees(_) => Some((self.w.agrees, "agrees")),
-                MarkCheck::Differs { .. } => Some((self.w.differs, "flag")),
-                MarkCheck::NotComparable { .. } => None,
-            });
+        let (computed, check, explanation) = indicator
+            .judge_year(year, Rule::default(), |judgment| {
+                let check = match check_mark(published.map(|mark| mark.mark), judgment) {
+                    MarkCheck::Agrees(_) => Some((self.w.agrees, "agrees")),
+                    MarkCheck::Differs { .. } => Some((self.w.differs, "flag")),
+                    MarkCheck::NotComparable { .. } => None,
+                };
+                (judgment.mark().map(MarkView::of), check, judgment.explanation(self.lang))
+            })
+            .unwrap_or((None, None, Vec::new()));
         let key = (issue.map(|issue| issue.to_string()), indicator.number.map(i64::from), indicator.wording.clone());
         IndicatorView {
             anchor,
@@ -467,9 +466,9 @@ impl ViewBuilder<'_> {
             previous: indicator.previous_actual.as_ref().map(|previous| previous.original.clone()).unwrap_or_default(),
             published: published.map(|mark| MarkView::of(mark.mark)),
             published_text: published.map(|mark| mark.original.clone()).unwrap_or_default(),
-            computed: judgment.as_ref().and_then(hoshin_core::Judgment::mark).map(MarkView::of),
+            computed,
             check,
-            explanation: judgment.map(|judgment| judgment.explanation(self.lang)).unwrap_or_default(),
+            explanation,
             href: self.series_ids.get(&key).map(|id| self.links.indicator(*id)),
             history: indicator
                 .results

@@ -4,7 +4,7 @@
 
 use hoshin_core::PolicyContent;
 use hoshin_core::{
-    check_mark, judge, Activity, Budget, BudgetKind, BulletGroup, Indicator, IndicatorKind, Initiative, Issue, Lang,
+    check_mark, Activity, Budget, BudgetKind, BulletGroup, Indicator, IndicatorKind, Initiative, Issue, Lang,
     MarkCheck, ReformPlanItem, Rule, Strategy, TargetChange, TargetText, YearResult,
 };
 use hoshin_import::{printed_target, Encoding, LineUse, Pairing, Parsed};
@@ -473,31 +473,25 @@ impl IndicatorJson {
 
 impl ResultJson {
     fn new(indicator: &Indicator, result: &YearResult, context: &Context<'_>) -> ResultJson {
-        let series = indicator.observations(result.fiscal_year);
-        let judgment = indicator
-            .target
-            .as_ref()
-            .and_then(TargetText::target)
-            .filter(|_| result.actual.as_ref().is_some_and(|actual| !actual.is_no_value()))
-            .map(|target| judge(target, &series, result.fiscal_year, context.rule));
         let published = result.published_mark.as_ref().map(|mark| mark.mark);
-        let check = match &judgment {
-            Some(judgment) => match check_mark(published, judgment) {
+        let judged = indicator.judge_year(result.fiscal_year, context.rule, |judgment| {
+            let check = match check_mark(published, judgment) {
                 MarkCheck::Agrees(_) => "agrees",
                 MarkCheck::Differs { .. } => "differs",
                 MarkCheck::NotComparable { .. } => "not_comparable",
-            },
-            None => "not_comparable",
-        };
+            };
+            (judgment.mark().map(|mark| mark.letter()), check, judgment.explanation(context.lang))
+        });
+        let (computed_mark, check, explanation) = judged.unwrap_or((None, "not_comparable", Vec::new()));
         ResultJson {
             fiscal_year: result.fiscal_year.start_year(),
             actual: result.actual.as_ref().map(|actual| actual.original.clone()),
             mark: published.map(|mark| mark.letter()),
             mark_text: result.published_mark.as_ref().map(|mark| mark.original.clone()),
             year_target: result.year_target.as_ref().map(|target| target.original.clone()),
-            computed_mark: judgment.as_ref().and_then(hoshin_core::Judgment::mark).map(|mark| mark.letter()),
+            computed_mark,
             check,
-            explanation: judgment.map(|judgment| judgment.explanation(context.lang)).unwrap_or_default(),
+            explanation,
         }
     }
 }

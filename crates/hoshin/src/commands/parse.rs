@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context as _, Result};
-use hoshin_core::{judge, IndicatorKind, Lang, Measure, PolicyContent, Rule, TargetText};
+use hoshin_core::{IndicatorKind, Lang, Measure, PolicyContent, Rule};
 use hoshin_import::{decode, printed_target, Encoding, Hints, Layout, Parsed, MAX_INPUT_BYTES};
 
 use crate::UserError;
@@ -146,14 +146,10 @@ pub fn write_indicators(out: &mut impl Write, parsed: &Parsed, rule: Rule) -> st
                 .and_then(|previous| indicator.result(previous))
                 .and_then(|result| result.actual.as_ref())
         });
-        let computed = match (indicator.target.as_ref().and_then(TargetText::target), result, year) {
-            (Some(target), Some(result), Some(year))
-                if result.actual.as_ref().is_some_and(|actual| !actual.is_no_value()) =>
-            {
-                judge(target, &indicator.observations(year), year, rule).mark().map_or("", |mark| mark.letter())
-            }
-            _ => "",
-        };
+        let computed = year
+            .and_then(|year| indicator.judge_year(year, rule, |judgment| judgment.mark()))
+            .flatten()
+            .map_or("", |mark| mark.letter());
         let cells = [
             issue,
             indicator.number.map_or(String::new(), |number| number.to_string()),
