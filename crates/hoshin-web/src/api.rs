@@ -364,30 +364,16 @@ fn key_from(city: &str, name: &str, year: &str) -> Result<PolicyKey, WebError> {
     Ok(PolicyKey { organization: organization_from_path(city, name), fiscal_year: fiscal_year_param(year)? })
 }
 
-/// The version a request names (`?version=SEQ`), else the latest.
+/// The policy's versions and the one a request names (`?version=SEQ`, else the latest), with its content.
 async fn chosen_version(
     state: &AppState,
     key: &PolicyKey,
     text: Option<&str>,
-) -> Result<(Vec<VersionInfo>, VersionInfo), WebError> {
+) -> Result<(Vec<VersionInfo>, VersionInfo, hoshin_store::StoredPolicy), WebError> {
     let versions = state.store.versions(key).await?;
-    let chosen = match text.filter(|text| !text.is_empty()) {
-        None => versions.last().cloned(),
-        Some(text) => {
-            let seq: i64 = text
-                .parse()
-                .map_err(|_| WebError::BadRequest(format!("version={text}: give the number of a published version")))?;
-            Some(
-                versions
-                    .iter()
-                    .find(|version| version.seq == seq)
-                    .cloned()
-                    .ok_or_else(|| WebError::NotFound(format!("the policy has no version {seq}")))?,
-            )
-        }
-    };
-    let chosen = chosen.ok_or_else(|| WebError::NotFound("the policy has no published version".into()))?;
-    Ok((versions, chosen))
+    let chosen = crate::pages::pick_version(&versions, text, versions.last(), "version")?;
+    let stored = state.store.version(chosen.id).await?;
+    Ok((versions, chosen, stored))
 }
 
 async fn policy(
@@ -397,8 +383,7 @@ async fn policy(
 ) -> Result<Json<Value>, WebError> {
     let key = key_from(&city, &name, &year)?;
     let lang = params.lang()?;
-    let (versions, chosen) = chosen_version(&state, &key, params.version.as_deref()).await?;
-    let stored = state.store.version(chosen.id).await?;
+    let (versions, chosen, stored) = chosen_version(&state, &key, params.version.as_deref()).await?;
     let context = Context { rule: Rule::default(), lang, pairings: &[] };
     Ok(Json(json!({
         "city": key.organization.city,
@@ -427,8 +412,7 @@ async fn issues(
 ) -> Result<Json<Value>, WebError> {
     let key = key_from(&city, &name, &year)?;
     let lang = params.lang()?;
-    let (_, chosen) = chosen_version(&state, &key, params.version.as_deref()).await?;
-    let stored = state.store.version(chosen.id).await?;
+    let (_, _, stored) = chosen_version(&state, &key, params.version.as_deref()).await?;
     let context = Context { rule: Rule::default(), lang, pairings: &[] };
     let issues: Vec<IssueJson> = ContentJson::new(&stored.content, &context).issues;
     Ok(Json(json!(issues)))

@@ -132,6 +132,29 @@ pub fn fiscal_year_param(text: &str) -> Result<FiscalYear, WebError> {
         .ok_or_else(|| WebError::NotFound(format!("「{text}」 is not a fiscal year: write it as 2024 or 令和6年度")))
 }
 
+/// The published version a query parameter names (`version=2`), else `default`. The pages and the API
+/// read `?version=`, `?from=` and `?to=` with it; `parameter` names the parameter in messages.
+pub fn pick_version(
+    versions: &[hoshin_store::VersionInfo],
+    text: Option<&str>,
+    default: Option<&hoshin_store::VersionInfo>,
+    parameter: &str,
+) -> Result<hoshin_store::VersionInfo, WebError> {
+    match text.filter(|text| !text.is_empty()) {
+        None => default.cloned().ok_or_else(|| WebError::NotFound("the policy has no published version".into())),
+        Some(text) => {
+            let seq: i64 = text.parse().map_err(|_| {
+                WebError::BadRequest(format!("{parameter}={text}: give the number of a published version (1, 2, …)"))
+            })?;
+            versions
+                .iter()
+                .find(|version| version.seq == seq)
+                .cloned()
+                .ok_or_else(|| WebError::NotFound(format!("{parameter}={seq}: the policy has no version {seq}")))
+        }
+    }
+}
+
 /// A mark letter as the pages show it, with its class.
 pub struct MarkView {
     pub letter: &'static str,

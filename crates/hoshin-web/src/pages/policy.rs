@@ -15,11 +15,11 @@ use hoshin_core::{
 use hoshin_store::{PolicyKey, Source, StoredPolicy, VersionInfo};
 use serde::Deserialize;
 
-use super::{fiscal_year_param, not_found_page, render, Chrome, MarkView, OrPage, PageError};
+use super::{fiscal_year_param, pick_version, render, Chrome, MarkView, OrPage, PageError};
 use crate::diff::{anchor, field_label, Change, Line};
 use crate::i18n::Words;
 use crate::links::organization_from_path;
-use crate::{AppState, WebError};
+use crate::AppState;
 
 #[derive(Deserialize)]
 pub struct VersionQuery {
@@ -169,26 +169,7 @@ pub async fn page(
         fiscal_year: fiscal_year_param(&year).or_page(&chrome)?,
     };
     let versions = state.store.versions(&key).await.or_page(&chrome)?;
-    let chosen = match query.version.as_deref().filter(|text| !text.is_empty()) {
-        None => versions.last(),
-        Some(text) => {
-            let seq: i64 = text
-                .parse()
-                .map_err(|_| {
-                    WebError::BadRequest(format!("version={text}: give the number of a published version (1, 2, …)"))
-                })
-                .or_page(&chrome)?;
-            Some(versions.iter().find(|version| version.seq == seq).ok_or_else(|| {
-                not_found_page(
-                    &chrome,
-                    format!("{} {} version {seq}", key.organization.name, key.fiscal_year.start_year()),
-                )
-            })?)
-        }
-    };
-    let Some(chosen) = chosen else {
-        return Err(not_found_page(&chrome, format!("{} {}", key.organization.name, key.fiscal_year.start_year())));
-    };
+    let chosen = &pick_version(&versions, query.version.as_deref(), versions.last(), "version").or_page(&chrome)?;
     let stored = state.store.version(chosen.id).await.or_page(&chrome)?;
     let series = state.store.organization_series(&key.organization).await.or_page(&chrome)?;
     let mut series_ids: HashMap<(Option<String>, Option<i64>, String), i64> = HashMap::new();
@@ -533,24 +514,10 @@ pub async fn diff_page(
         fiscal_year: fiscal_year_param(&year).or_page(&chrome)?,
     };
     let versions = state.store.versions(&key).await.or_page(&chrome)?;
-    let pick = |text: Option<&str>, default: Option<&VersionInfo>, which: &str| -> Result<VersionInfo, WebError> {
-        match text.filter(|text| !text.is_empty()) {
-            None => default.cloned().ok_or_else(|| WebError::NotFound("no published version".into())),
-            Some(text) => {
-                let seq: i64 = text.parse().map_err(|_| {
-                    WebError::BadRequest(format!("{which}={text}: give the number of a published version"))
-                })?;
-                versions
-                    .iter()
-                    .find(|version| version.seq == seq)
-                    .cloned()
-                    .ok_or_else(|| WebError::NotFound(format!("{which}={seq}: the policy has no version {seq}")))
-            }
-        }
-    };
     let from =
-        pick(query.from.as_deref(), versions.iter().rev().nth(1).or(versions.first()), "from").or_page(&chrome)?;
-    let to = pick(query.to.as_deref(), versions.last(), "to").or_page(&chrome)?;
+        pick_version(&versions, query.from.as_deref(), versions.iter().rev().nth(1).or(versions.first()), "from")
+            .or_page(&chrome)?;
+    let to = pick_version(&versions, query.to.as_deref(), versions.last(), "to").or_page(&chrome)?;
     let before: StoredPolicy = state.store.version(from.id).await.or_page(&chrome)?;
     let after: StoredPolicy = state.store.version(to.id).await.or_page(&chrome)?;
     let changes = crate::diff::diff(&before.content, &after.content);
