@@ -136,14 +136,7 @@ fn bar_chart(wording: &str, year: &str, table: &[LeagueRow], lang: Lang) -> BarC
             label: row.organization.name.clone(),
             value: row.point.value,
             mark: row.point.published_mark.clone().or_else(|| row.point.computed_mark.clone()),
-            target: row.point.target.as_deref().and_then(|text| {
-                let target =
-                    hoshin_core::parse_target(text, hoshin_core::ParseContext::for_year(row.point.fiscal_year)).ok()?;
-                target.conditions.iter().find_map(|condition| match condition {
-                    hoshin_core::Condition::Absolute { value, per: None, .. } => Some(value.value.to_f64()),
-                    _ => None,
-                })
-            }),
+            target: super::indicator::threshold(&row.point, unit.as_deref()).map(|(value, _)| value),
         })
         .collect();
     let listed: Vec<String> = table

@@ -158,6 +158,17 @@ pub fn chart(series: &Series, lang: Lang) -> Chart {
 
 /// The target of a year as a line: its first fixed threshold in the series' unit.
 fn target_line(point: &SeriesPoint, unit: Option<&str>, lang: Lang) -> Option<(f64, String)> {
+    let (value, target) = threshold(point, unit)?;
+    let rendered = match lang {
+        Lang::Ja => format!("目標 {}", target.render_ja()),
+        Lang::En => format!("Target: {}", target.render_en()),
+    };
+    Some((value, rendered))
+}
+
+/// The first fixed threshold of a point's target (「55%以上」 → 55) in `unit` when given, with the target: what
+/// charts draw as the target line or tick.
+pub(super) fn threshold(point: &SeriesPoint, unit: Option<&str>) -> Option<(f64, hoshin_core::Target)> {
     let text = point.target.as_deref()?;
     let target = parse_target(text, ParseContext::for_year(point.fiscal_year)).ok()?;
     let value = target.conditions.iter().find_map(|condition| match condition {
@@ -168,11 +179,7 @@ fn target_line(point: &SeriesPoint, unit: Option<&str>, lang: Lang) -> Option<(f
         }
         _ => None,
     })?;
-    let rendered = match lang {
-        Lang::Ja => format!("目標 {}", target.render_ja()),
-        Lang::En => format!("Target: {}", target.render_en()),
-    };
-    Some((value, rendered))
+    Some((value, target))
 }
 
 /// The judgment of a year, explained, from the document the year's row was read from.
