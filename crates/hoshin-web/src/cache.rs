@@ -108,13 +108,9 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, request: Request, ne
     let key = format!("{lang} {} {}", encoding(request.headers()), request.uri());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(entry) = cache.get(&key).await {
-        let tag = entry.headers.get(header::ETAG);
-        if let (Some(wanted), Some(tag)) = (&if_none_match, tag) {
-            let wanted = wanted.to_str().unwrap_or("");
-            if wanted
-                .split(',')
-                .any(|candidate| candidate.trim() == tag.to_str().unwrap_or("") || candidate.trim() == "*")
-            {
+        let tag = entry.headers.get(header::ETAG).and_then(|tag| tag.to_str().ok());
+        if let Some(tag) = tag {
+            if crate::etag_matches(if_none_match.as_ref(), tag) {
                 let mut response = StatusCode::NOT_MODIFIED.into_response();
                 for name in [header::ETAG, header::CACHE_CONTROL, header::VARY, header::ACCESS_CONTROL_ALLOW_ORIGIN] {
                     if let Some(value) = entry.headers.get(&name) {

@@ -134,10 +134,7 @@ async fn etag(request: Request, next: axum::middleware::Next) -> axum::response:
     let digest = sha2::Sha256::digest(&bytes);
     let hex: String = digest.iter().take(12).map(|byte| format!("{byte:02x}")).collect();
     let tag = format!("W/\"{hex}\"");
-    let matches = if_none_match
-        .as_ref()
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.split(',').any(|candidate| candidate.trim() == tag || candidate.trim() == "*"));
+    let matches = etag_matches(if_none_match.as_ref(), &tag);
     if let Ok(value) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, value);
     }
@@ -147,6 +144,13 @@ async fn etag(request: Request, next: axum::middleware::Next) -> axum::response:
         return axum::response::Response::from_parts(parts, axum::body::Body::empty());
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Whether an `If-None-Match` header names `tag` (or `*`).
+pub(crate) fn etag_matches(if_none_match: Option<&HeaderValue>, tag: &str) -> bool {
+    if_none_match
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|candidate| candidate.trim() == tag || candidate.trim() == "*"))
 }
 
 /// Serves the site on `addr` until Ctrl-C or SIGTERM; `ready` is called with the bound address.
