@@ -7,6 +7,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
+pub mod edit;
 pub mod era;
 pub mod judgment;
 pub mod lineage;
@@ -14,9 +16,11 @@ pub mod model;
 pub mod money;
 pub mod number;
 pub mod quantity;
+pub mod rollover;
 pub mod target;
 pub mod text;
 
+pub use access::{allowed, Action, Role};
 pub use era::{parse_fiscal_year, split_fiscal_year_prefix, Era, FiscalYear, FiscalYearError};
 pub use judgment::{check_mark, judge, Judgment, Mark, MarkCheck, NotEvaluable, Observation, Outcome, Rule, Step};
 pub use lineage::{common_indicator, match_lineage, CommonIndicator, LineageKey, LineageMatch, COMMON_INDICATORS};

@@ -241,6 +241,9 @@ pub struct PublishedMark {
     pub original: String,
     /// Numbers of the other indicators of the issue that the same printed mark covers.
     pub shared_with: Vec<u32>,
+    /// Why the ward's mark differs from the one Hoshin computes, as the editor gave it. Imported marks have
+    /// none: the document gives no reason.
+    pub reason: Option<String>,
 }
 
 /// One year's result of an indicator: the actual, the ward's published mark and that year's own target

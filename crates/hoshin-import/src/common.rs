@@ -596,7 +596,12 @@ fn attach_results(
         indicator.results.push(YearResult {
             fiscal_year,
             actual: Some(row.actual),
-            published_mark: row.mark.map(|(mark, original)| PublishedMark { mark, original, shared_with: Vec::new() }),
+            published_mark: row.mark.map(|(mark, original)| PublishedMark {
+                mark,
+                original,
+                shared_with: Vec::new(),
+                reason: None,
+            }),
             year_target: None,
         });
         indicator.previous_actual = row.previous;

@@ -403,6 +403,7 @@ impl State<'_> {
                         mark,
                         original,
                         shared_with: Vec::new(),
+                        reason: None,
                     }),
                     year_target,
                 });

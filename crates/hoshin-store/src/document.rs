@@ -184,6 +184,9 @@ struct MarkDoc {
     original: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     shared_with: Vec<u32>,
+    /// Why the mark differs from the computed one, when an editor entered it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -389,6 +392,7 @@ impl IndicatorDoc {
                         mark: mark.mark.letter().to_string(),
                         original: mark.original.clone(),
                         shared_with: mark.shared_with.clone(),
+                        reason: mark.reason.clone(),
                     }),
                     year_target: result.year_target.as_ref().map(|target| target.original.clone()),
                 })
@@ -611,6 +615,7 @@ impl IndicatorDoc {
                                 },
                                 original: mark.original,
                                 shared_with: mark.shared_with,
+                                reason: mark.reason,
                             })
                         })
                         .transpose()?,

@@ -339,8 +339,12 @@ pub fn policy(spec: &Spec, index: usize, fiscal_year: FiscalYear) -> NewImport {
                     (mark, _) => mark,
                 });
                 if let (Some(result), Some(mark)) = (indicator.results.last_mut(), published) {
-                    result.published_mark =
-                        Some(PublishedMark { mark, original: mark.letter().to_string(), shared_with: vec![] });
+                    result.published_mark = Some(PublishedMark {
+                        mark,
+                        original: mark.letter().to_string(),
+                        shared_with: vec![],
+                        reason: None,
+                    });
                 }
             }
             issue.indicators.push(indicator);
