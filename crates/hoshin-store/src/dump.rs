@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! hoshin-dump 1
-//! schema 2
+//! schema 3
 //! table organizations id city name kind
 //! [1,"大阪市","住吉区","ward"]
 //! end organizations 1
@@ -31,7 +31,7 @@ use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 pub const FORMAT: u32 = 1;
 
 /// The schema version a dump of this build describes: the number of the newest migration.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Type {
@@ -55,6 +55,21 @@ const TABLES: &[Table] = &[
     Table {
         name: "organizations",
         columns: &[("id", I), ("city", T), ("name", T), ("kind", T)],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "users",
+        columns: &[
+            ("id", I),
+            ("name", T),
+            ("display_name", T),
+            ("role", T),
+            ("organization_id", I),
+            ("password_hash", T),
+            ("disabled", I),
+            ("created_at", T),
+        ],
         order_by: "id",
         identity: Some("id"),
     },
@@ -91,6 +106,9 @@ const TABLES: &[Table] = &[
             ("author", T),
             ("edited", I),
             ("document", T),
+            ("submitted_at", T),
+            ("submitted_by", T),
+            ("review_note", T),
         ],
         order_by: "policy_id",
         identity: None,
@@ -229,7 +247,7 @@ impl SqlStore {
         // restore of a whole database means.
         sqlx::query(
             "TRUNCATE search_entries, audit_log, indicator_years, series, working_copies, versions, policies, \
-             organizations",
+             sessions, users, organizations",
         )
         .execute(&mut *tx)
         .await?;

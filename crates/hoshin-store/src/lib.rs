@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+mod accounts;
 pub mod document;
 mod dump;
 pub mod search;
@@ -18,10 +19,10 @@ pub mod synth;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use hoshin_core::{Era, FiscalYear, Organization, PolicyContent, Stage};
+use hoshin_core::{Era, FiscalYear, Organization, PolicyContent, Role, Stage};
 
 pub use dump::{restore, DumpStats};
-pub use sql::SqlStore;
+pub use sql::{entity, SqlStore};
 
 /// The database engine behind a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,6 +147,78 @@ pub struct WorkingCopy {
     pub author: String,
     pub content: PolicyContent,
     pub era: Option<Era>,
+    /// Set while the working copy waits for the approver.
+    pub submitted: Option<Submission>,
+    /// The approver's note when the working copy was last returned to the editors.
+    pub review_note: Option<String>,
+}
+
+/// Who submitted a working copy to the approver, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submission {
+    pub at: String,
+    pub by: String,
+}
+
+/// A policy in the editors' list: published or not, with its working copy's state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DraftSummary {
+    pub key: PolicyKey,
+    pub revision: i64,
+    /// The stage the working copy will be published as.
+    pub stage: Stage,
+    pub latest_stage: Option<Stage>,
+    pub versions: i64,
+    pub edited: bool,
+    pub submitted: Option<Submission>,
+    pub updated_at: String,
+    pub author: String,
+}
+
+/// An account. The password hash is not part of it: only [`Store::login_record`] gives it out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub organization: Option<Organization>,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+/// An account to create.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub name: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub organization: Option<Organization>,
+    /// An argon2id PHC string.
+    pub password_hash: String,
+}
+
+/// A change to an account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserChange {
+    /// A new argon2id PHC string. Ends every session of the account.
+    Password(String),
+    Role {
+        role: Role,
+        organization: Option<Organization>,
+    },
+    /// Disabling ends every session of the account.
+    Disabled(bool),
+}
+
+/// A signed-in browser, found by the SHA-256 of its cookie token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_seen_at: i64,
 }
 
 /// One indicator series (an indicator across years) of an organization.
@@ -265,7 +338,8 @@ pub trait Store: Send + Sync {
     async fn import(&self, import: NewImport) -> Result<Imported>;
 
     async fn policies(&self) -> Result<Vec<PolicySummary>>;
-    /// Every policy with the mark counts of its own year's indicators, ordered by city, name and year.
+    /// Every published policy with the mark counts of its own year's indicators, ordered by city, name and
+    /// year. Policies that have only a working copy are not in it.
     async fn overview(&self) -> Result<Vec<PolicyOverview>>;
     async fn versions(&self, key: &PolicyKey) -> Result<Vec<VersionInfo>>;
     /// The latest published version of a policy.
@@ -284,8 +358,44 @@ pub trait Store: Send + Sync {
         content: &PolicyContent,
         author: &str,
     ) -> Result<i64>;
-    /// Publishes the working copy as a new immutable version, with the same revision check.
+    /// Publishes the working copy as a new immutable version, with the same revision check. Clears the
+    /// submission.
     async fn publish(&self, key: &PolicyKey, expected_revision: i64, author: &str) -> Result<VersionInfo>;
+    /// Creates a policy that has no published version yet: only a working copy to be edited (next year's
+    /// first draft from roll-over). [`StoreError::Conflict`] when the policy exists.
+    async fn create_draft(
+        &self,
+        key: &PolicyKey,
+        stage: Stage,
+        content: &PolicyContent,
+        author: &str,
+    ) -> Result<WorkingCopy>;
+    /// Submits the working copy to the approver, to be published as `stage`.
+    async fn submit(&self, key: &PolicyKey, expected_revision: i64, stage: Stage, author: &str) -> Result<i64>;
+    /// Takes a submission back (the editor) or returns it with a note (the approver).
+    async fn withdraw(&self, key: &PolicyKey, expected_revision: i64, note: Option<&str>, author: &str) -> Result<i64>;
+    /// Every policy, published or not, with its working copy's state, ordered by city, name and year.
+    async fn drafts(&self) -> Result<Vec<DraftSummary>>;
+    /// The audit entries of one policy, newest first.
+    async fn policy_audit(&self, key: &PolicyKey, limit: usize) -> Result<Vec<AuditEntry>>;
+
+    /// Creates an account. [`StoreError::Conflict`] when the name is taken.
+    async fn create_user(&self, user: &NewUser, actor: &str) -> Result<User>;
+    async fn users(&self) -> Result<Vec<User>>;
+    async fn user(&self, name: &str) -> Result<User>;
+    /// The account and its password hash, for signing in.
+    async fn login_record(&self, name: &str) -> Result<(User, String)>;
+    async fn update_user(&self, name: &str, change: &UserChange, actor: &str) -> Result<User>;
+    /// Records a session: the SHA-256 (hex) of its token, its CSRF token and the time (Unix seconds).
+    async fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str, now: i64) -> Result<()>;
+    /// The session of a token hash with its account, unless the account is disabled.
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Ends every session of an account; returns how many there were.
+    async fn delete_sessions(&self, user_id: i64) -> Result<u64>;
+    /// Ends sessions last seen before `before` (Unix seconds); returns how many.
+    async fn delete_stale_sessions(&self, before: i64) -> Result<u64>;
 
     /// The series of an organization, each with every year.
     async fn organization_series(&self, organization: &Organization) -> Result<Vec<Series>>;

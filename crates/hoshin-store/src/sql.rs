@@ -18,9 +18,9 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use crate::document;
 use crate::search::{self, Query};
 use crate::{
-    AuditEntry, Backend, Counts, DatabaseUrl, Imported, LeagueRow, NewImport, PolicyKey, PolicyOverview, PolicySummary,
-    Result, SearchFilter, SearchHit, Series, SeriesPoint, Source, Store, StoreError, StoredPolicy, VersionInfo,
-    WorkingCopy, YearRow,
+    AuditEntry, Backend, Counts, DatabaseUrl, DraftSummary, Imported, LeagueRow, NewImport, NewUser, PolicyKey,
+    PolicyOverview, PolicySummary, Result, SearchFilter, SearchHit, Series, SeriesPoint, Session, Source, Store,
+    StoreError, StoredPolicy, User, UserChange, VersionInfo, WorkingCopy, YearRow,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -133,7 +133,7 @@ fn kind_code(kind: OrganizationKind) -> &'static str {
     }
 }
 
-fn organization_from(city: String, name: String) -> Organization {
+pub(crate) fn organization_from(city: String, name: String) -> Organization {
     Organization::new(&name, (!city.is_empty()).then_some(city.as_str()))
 }
 
@@ -148,13 +148,32 @@ fn fiscal_year_from(value: i64) -> Result<FiscalYear> {
         .ok_or_else(|| StoreError::Database(format!("invalid fiscal year {value} in the database")))
 }
 
-fn entity(key: &PolicyKey) -> String {
+/// The audit log's name for a policy: `policy:CITY/NAME/YEAR`.
+pub fn entity(key: &PolicyKey) -> String {
     format!(
         "policy:{}/{}/{}",
         key.organization.city.as_deref().unwrap_or(""),
         key.organization.name,
         key.fiscal_year.start_year()
     )
+}
+
+fn audit_entry_from(row: &AnyRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        entity: row.try_get("entity")?,
+        before: row.try_get("before")?,
+        after: row.try_get("after")?,
+    })
+}
+
+fn submission_from(row: &AnyRow) -> Result<Option<crate::Submission>> {
+    let at: Option<String> = row.try_get("submitted_at")?;
+    let by: Option<String> = row.try_get("submitted_by")?;
+    Ok(at.map(|at| crate::Submission { at, by: by.unwrap_or_default() }))
 }
 
 fn json_string(value: &serde_json::Value) -> String {
@@ -284,7 +303,7 @@ async fn append_version(
     })
 }
 
-async fn audit(
+pub(crate) async fn audit(
     tx: &mut Transaction<'_, Any>,
     actor: &str,
     action: &str,
@@ -305,7 +324,11 @@ async fn audit(
 }
 
 impl SqlStore {
-    async fn organization_id(&self, tx: &mut Transaction<'_, Any>, organization: &Organization) -> Result<i64> {
+    pub(crate) async fn organization_id(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        organization: &Organization,
+    ) -> Result<i64> {
         let city = organization.city.clone().unwrap_or_default();
         sqlx::query(
             "INSERT INTO organizations (city, name, kind) VALUES ($1, $2, $3) ON CONFLICT (city, name) DO NOTHING",
@@ -981,6 +1004,7 @@ impl Store for SqlStore {
         }
         Ok(summaries
             .into_iter()
+            .filter(|summary| summary.versions > 0)
             .map(|summary| {
                 let key = (
                     summary.key.organization.city.clone().unwrap_or_default(),
@@ -1046,6 +1070,8 @@ impl Store for SqlStore {
             author: row.try_get("author")?,
             content,
             era,
+            submitted: submission_from(&row)?,
+            review_note: row.try_get("review_note")?,
         })
     }
 
@@ -1069,7 +1095,8 @@ impl Store for SqlStore {
         let after = document::to_json(content, era);
         let revision = claim_revision(&mut tx, key, policy_id, expected_revision, revision).await?;
         sqlx::query(
-            "UPDATE working_copies SET stage = $1, updated_at = $2, author = $3, edited = 1, document = $4 WHERE policy_id = $5",
+            "UPDATE working_copies SET stage = $1, updated_at = $2, author = $3, edited = 1, document = $4, \
+             submitted_at = NULL, submitted_by = NULL WHERE policy_id = $5",
         )
         .bind(stage.code())
         .bind(now())
@@ -1096,11 +1123,14 @@ impl Store for SqlStore {
         let (content, _) = document::from_json(&json)?;
         let version = append_version(&mut tx, policy_id, stage, author, &Source::Editor, &json).await?;
         let version_id = version.id;
-        sqlx::query("UPDATE working_copies SET base_version_id = $1, edited = 0 WHERE policy_id = $2")
-            .bind(version_id)
-            .bind(policy_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE working_copies SET base_version_id = $1, edited = 0, submitted_at = NULL, submitted_by = NULL, \
+             review_note = NULL WHERE policy_id = $2",
+        )
+        .bind(version_id)
+        .bind(policy_id)
+        .execute(&mut *tx)
+        .await?;
         let organization_id: i64 = sqlx::query("SELECT organization_id FROM policies WHERE id = $1")
             .bind(policy_id)
             .fetch_one(&mut *tx)
@@ -1112,6 +1142,170 @@ impl Store for SqlStore {
         audit(&mut tx, author, "publish", &entity(key), None, Some(json_string(&after))).await?;
         tx.commit().await?;
         Ok(version)
+    }
+
+    async fn create_draft(
+        &self,
+        key: &PolicyKey,
+        stage: Stage,
+        content: &PolicyContent,
+        author: &str,
+    ) -> Result<WorkingCopy> {
+        let mut tx = self.write_transaction().await?;
+        if find_policy(&mut tx, key).await?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "{} already has a policy for fiscal year {}: edit its working copy instead",
+                key.organization.name,
+                key.fiscal_year.start_year()
+            )));
+        }
+        let organization_id = self.organization_id(&mut tx, &key.organization).await?;
+        let row = sqlx::query(
+            "INSERT INTO policies (organization_id, fiscal_year, revision) VALUES ($1, $2, 1) RETURNING id",
+        )
+        .bind(organization_id)
+        .bind(i64::from(key.fiscal_year.start_year()))
+        .fetch_one(&mut *tx)
+        .await?;
+        let policy_id: i64 = row.try_get("id")?;
+        let era = key.fiscal_year.era_year().map(|(era, _)| era);
+        let json = document::to_json(content, era);
+        sqlx::query(
+            "INSERT INTO working_copies (policy_id, base_version_id, stage, updated_at, author, edited, document) \
+             VALUES ($1, NULL, $2, $3, $4, 1, $5)",
+        )
+        .bind(policy_id)
+        .bind(stage.code())
+        .bind(now())
+        .bind(author.to_string())
+        .bind(json.clone())
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, author, "create-draft", &entity(key), None, Some(json)).await?;
+        tx.commit().await?;
+        self.working_copy(key).await
+    }
+
+    async fn submit(&self, key: &PolicyKey, expected_revision: i64, stage: Stage, author: &str) -> Result<i64> {
+        let mut tx = self.write_transaction().await?;
+        let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
+        let revision = claim_revision(&mut tx, key, policy_id, expected_revision, revision).await?;
+        let at = now();
+        sqlx::query(
+            "UPDATE working_copies SET stage = $1, submitted_at = $2, submitted_by = $3, review_note = NULL \
+             WHERE policy_id = $4",
+        )
+        .bind(stage.code())
+        .bind(at)
+        .bind(author.to_string())
+        .bind(policy_id)
+        .execute(&mut *tx)
+        .await?;
+        let after = serde_json::json!({ "stage": stage.code() });
+        audit(&mut tx, author, "submit", &entity(key), None, Some(json_string(&after))).await?;
+        tx.commit().await?;
+        Ok(revision)
+    }
+
+    async fn withdraw(&self, key: &PolicyKey, expected_revision: i64, note: Option<&str>, author: &str) -> Result<i64> {
+        let mut tx = self.write_transaction().await?;
+        let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
+        let revision = claim_revision(&mut tx, key, policy_id, expected_revision, revision).await?;
+        sqlx::query(
+            "UPDATE working_copies SET submitted_at = NULL, submitted_by = NULL, review_note = $1 WHERE policy_id = $2",
+        )
+        .bind(note.map(str::to_string))
+        .bind(policy_id)
+        .execute(&mut *tx)
+        .await?;
+        let after = serde_json::json!({ "note": note });
+        audit(&mut tx, author, "withdraw", &entity(key), None, Some(json_string(&after))).await?;
+        tx.commit().await?;
+        Ok(revision)
+    }
+
+    async fn drafts(&self) -> Result<Vec<DraftSummary>> {
+        let rows = sqlx::query(
+            "SELECT o.city, o.name, p.fiscal_year, p.revision, w.stage AS working_stage, w.edited, w.submitted_at, \
+             w.submitted_by, w.updated_at, w.author, \
+             (SELECT COUNT(*) FROM versions v WHERE v.policy_id = p.id) AS versions, \
+             (SELECT v.stage FROM versions v WHERE v.policy_id = p.id ORDER BY v.seq DESC LIMIT 1) AS stage \
+             FROM policies p JOIN organizations o ON o.id = p.organization_id \
+             JOIN working_copies w ON w.policy_id = p.id ORDER BY o.city, o.name, p.fiscal_year",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DraftSummary {
+                    key: PolicyKey {
+                        organization: organization_from(row.try_get("city")?, row.try_get("name")?),
+                        fiscal_year: fiscal_year_from(row.try_get("fiscal_year")?)?,
+                    },
+                    revision: row.try_get("revision")?,
+                    stage: stage_from(&row.try_get::<String, _>("working_stage")?)?,
+                    latest_stage: row.try_get::<Option<String>, _>("stage")?.as_deref().map(stage_from).transpose()?,
+                    versions: row.try_get("versions")?,
+                    edited: row.try_get::<i64, _>("edited")? == 1,
+                    submitted: submission_from(row)?,
+                    updated_at: row.try_get("updated_at")?,
+                    author: row.try_get("author")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn policy_audit(&self, key: &PolicyKey, limit: usize) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE entity = $1 ORDER BY id DESC LIMIT $2")
+            .bind(entity(key))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(audit_entry_from).collect()
+    }
+
+    async fn create_user(&self, user: &NewUser, actor: &str) -> Result<User> {
+        self.create_user_row(user, actor).await
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        self.users_rows().await
+    }
+
+    async fn user(&self, name: &str) -> Result<User> {
+        self.user_row(name).await
+    }
+
+    async fn login_record(&self, name: &str) -> Result<(User, String)> {
+        self.login_row(name).await
+    }
+
+    async fn update_user(&self, name: &str, change: &UserChange, actor: &str) -> Result<User> {
+        self.update_user_row(name, change, actor).await
+    }
+
+    async fn create_session(&self, token_hash: &str, user_id: i64, csrf_token: &str, now: i64) -> Result<()> {
+        self.create_session_row(token_hash, user_id, csrf_token, now).await
+    }
+
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        self.session_row(token_hash).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, now: i64) -> Result<()> {
+        self.touch_session_row(token_hash, now).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        self.delete_session_row(token_hash).await
+    }
+
+    async fn delete_sessions(&self, user_id: i64) -> Result<u64> {
+        self.delete_sessions_rows(user_id).await
+    }
+
+    async fn delete_stale_sessions(&self, before: i64) -> Result<u64> {
+        self.delete_stale_rows(before).await
     }
 
     async fn organization_series(&self, organization: &Organization) -> Result<Vec<Series>> {
@@ -1330,19 +1524,7 @@ impl Store for SqlStore {
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(AuditEntry {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    entity: row.try_get("entity")?,
-                    before: row.try_get("before")?,
-                    after: row.try_get("after")?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_entry_from).collect()
     }
 
     async fn dump(&self, out: &mut (dyn std::io::Write + Send)) -> Result<crate::DumpStats> {
@@ -1371,14 +1553,14 @@ impl Store for SqlStore {
             }
         }
         let orphans: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM policies p WHERE NOT EXISTS (SELECT 1 FROM versions v WHERE v.policy_id = p.id) \
-             OR NOT EXISTS (SELECT 1 FROM working_copies w WHERE w.policy_id = p.id)",
+            "SELECT COUNT(*) AS n FROM policies p \
+             WHERE NOT EXISTS (SELECT 1 FROM working_copies w WHERE w.policy_id = p.id)",
         )
         .fetch_one(&self.pool)
         .await?
         .try_get("n")?;
         if orphans > 0 {
-            return Err(StoreError::Database(format!("{orphans} policies without a version or a working copy")));
+            return Err(StoreError::Database(format!("{orphans} policies without a working copy")));
         }
         let documents = sqlx::query("SELECT id, document FROM versions").fetch_all(&self.pool).await?;
         for row in &documents {

@@ -8,10 +8,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use hoshin_core::Role;
 use hoshin_core::{
     FiscalYear, Indicator, IndicatorKind, Issue, IssueId, Organization, PolicyContent, Stage, TargetText, YearResult,
 };
-use hoshin_store::{DatabaseUrl, NewImport, PolicyKey, SearchFilter, Source, SqlStore, Store, StoreError};
+use hoshin_store::{
+    DatabaseUrl, NewImport, NewUser, PolicyKey, SearchFilter, Source, SqlStore, Store, StoreError, UserChange,
+};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -112,6 +115,8 @@ conformance!(
     backup_while_in_use_and_restore,
     a_generated_data_set_links_years_and_compares_organizations,
     concurrent_writers_wait_their_turn,
+    accounts_and_sessions,
+    drafts_are_submitted_returned_and_published,
     the_overview_counts_marks_and_year_rows_list_every_indicator,
 );
 
@@ -540,13 +545,25 @@ async fn fill(store: &Arc<dyn Store>) {
     edited.goal = Some("「引用」と \\ バックスラッシュ\n改行".into());
     let revision = store.save_working_copy(&key, copy.revision, Stage::Draft, &edited, "editor").await.unwrap();
     store.publish(&key, revision, "editor").await.unwrap();
+    // An account, and next year's draft submitted for approval.
+    let user = NewUser {
+        name: "nishinari-editor".into(),
+        display_name: Some("西成 太郎".into()),
+        role: Role::Editor,
+        organization: Some(ward("西成区")),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    };
+    store.create_user(&user, "admin").await.unwrap();
+    let next = PolicyKey { organization: ward("西成区"), fiscal_year: fy(2026) };
+    let draft = store.create_draft(&next, Stage::FirstDraft, &edited, "nishinari-editor").await.unwrap();
+    store.submit(&next, draft.revision, Stage::FirstDraft, "nishinari-editor").await.unwrap();
 }
 
 async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
     fill(&store).await;
     let first = dump_text(&store).await;
-    assert!(first.starts_with("hoshin-dump 1\nschema 2\ntable organizations id city name kind\n"), "{}", &first[..80]);
-    assert!(first.ends_with("end audit_log 7\nend\n"), "{}", &first[first.len() - 80..]);
+    assert!(first.starts_with("hoshin-dump 1\nschema 3\ntable organizations id city name kind\n"), "{}", &first[..80]);
+    assert!(first.ends_with("end audit_log 10\nend\n"), "{}", &first[first.len() - 80..]);
     assert_eq!(dump_text(&store).await, first, "two dumps of the same data differ");
     let copy = SqlStore::open(&fresh_url_like(&store).await).await.unwrap();
     let stats = copy.load(&mut first.as_bytes()).await.unwrap();
@@ -628,7 +645,7 @@ async fn backup_while_in_use_and_restore(store: Arc<dyn Store>, _pool: sqlx::Any
         let text = dump_text(&restored).await;
         let policies = restored.policies().await.unwrap().len();
         assert!((6..=11).contains(&policies), "{policies} policies");
-        assert_eq!(stats.rows[1], ("policies", policies as u64));
+        assert_eq!(stats.rows[2], ("policies", policies as u64));
         assert!(text.starts_with(&before[..before.find("table policies").unwrap()]));
         // Restoring over a database with other data replaces it.
         restored.import(policy(ward("東成区"), 2030, Stage::FirstDraft, &[("割合", "1%以上", None)])).await.unwrap();
@@ -735,4 +752,105 @@ async fn concurrent_writers_wait_their_turn(store: Arc<dyn Store>, _pool: sqlx::
     assert_eq!(store.policies().await.unwrap().len(), 8);
     let edits = store.audit_log(100).await.unwrap().iter().filter(|entry| entry.action == "edit").count();
     assert_eq!(edits, 40);
+}
+
+async fn accounts_and_sessions(store: Arc<dyn Store>, pool: sqlx::AnyPool) {
+    let editor = |name: &str| NewUser {
+        name: name.into(),
+        display_name: None,
+        role: Role::Editor,
+        organization: Some(ward("住吉区")),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    };
+    let user = store.create_user(&editor("sumiyoshi"), "admin").await.unwrap();
+    assert_eq!((user.role, user.organization.clone(), user.disabled), (Role::Editor, Some(ward("住吉区")), false));
+    assert!(matches!(store.create_user(&editor("sumiyoshi"), "admin").await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.create_user(&editor("with space"), "admin").await, Err(StoreError::Invalid(_))));
+    let no_organization = NewUser { organization: None, ..editor("lost") };
+    assert!(matches!(store.create_user(&no_organization, "admin").await, Err(StoreError::Invalid(_))));
+    let (found, hash) = store.login_record("sumiyoshi").await.unwrap();
+    assert_eq!((found, hash.as_str()), (user.clone(), "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"));
+    assert!(matches!(store.login_record("nobody").await, Err(StoreError::NotFound(_))));
+
+    // Sessions: found by token hash, touched, ended one by one or all at once.
+    store.create_session("hash-1", user.id, "csrf-1", 1_000).await.unwrap();
+    store.create_session("hash-2", user.id, "csrf-2", 1_000).await.unwrap();
+    let session = store.session("hash-1").await.unwrap().unwrap();
+    assert_eq!(
+        (session.user.name.as_str(), session.csrf_token.as_str(), session.last_seen_at),
+        ("sumiyoshi", "csrf-1", 1_000)
+    );
+    store.touch_session("hash-1", 2_000).await.unwrap();
+    assert_eq!(store.session("hash-1").await.unwrap().unwrap().last_seen_at, 2_000);
+    assert_eq!(store.delete_stale_sessions(1_500).await.unwrap(), 1, "hash-2 was last seen before 1500");
+    store.delete_session("hash-1").await.unwrap();
+    assert_eq!(store.session("hash-1").await.unwrap(), None);
+
+    // A new password or disabling the account ends its sessions.
+    store.create_session("hash-3", user.id, "csrf-3", 3_000).await.unwrap();
+    store.update_user("sumiyoshi", &UserChange::Password("$argon2id$new".into()), "admin").await.unwrap();
+    assert_eq!(store.session("hash-3").await.unwrap(), None);
+    assert_eq!(store.login_record("sumiyoshi").await.unwrap().1, "$argon2id$new");
+    store.create_session("hash-4", user.id, "csrf-4", 3_000).await.unwrap();
+    let disabled = store.update_user("sumiyoshi", &UserChange::Disabled(true), "admin").await.unwrap();
+    assert!(disabled.disabled);
+    assert_eq!(store.session("hash-4").await.unwrap(), None);
+    let approver = UserChange::Role { role: Role::Approver, organization: Some(ward("北区")) };
+    let changed = store.update_user("sumiyoshi", &approver, "admin").await.unwrap();
+    assert_eq!((changed.role, changed.organization), (Role::Approver, Some(ward("北区"))));
+    assert_eq!(store.users().await.unwrap().len(), 1);
+
+    // The audit log records every change to the account and never a password hash.
+    let log = store.audit_log(100).await.unwrap();
+    let actions: Vec<&str> =
+        log.iter().filter(|entry| entry.entity == "user:sumiyoshi").map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["set-role", "disable-user", "set-password", "create-user"]);
+    let text: String =
+        sqlx::query_scalar::<_, String>("SELECT COALESCE(before, '') || COALESCE(after, '') FROM audit_log")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .concat();
+    assert!(!text.contains("argon2"), "a password hash reached the audit log");
+}
+
+async fn drafts_are_submitted_returned_and_published(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let import = policy(ward("住吉区"), 2024, Stage::YearEnd, &[("区民の割合", "50%以上", Some("55%"))]);
+    let previous = import.content.clone();
+    store.import(import).await.unwrap();
+    let key = PolicyKey { organization: ward("住吉区"), fiscal_year: fy(2025) };
+    let next = hoshin_core::rollover::roll_over(&previous, fy(2024));
+    let draft = store.create_draft(&key, Stage::FirstDraft, &next, "editor").await.unwrap();
+    assert_eq!((draft.content.clone(), draft.base_version, draft.submitted.clone()), (next.clone(), None, None));
+    assert!(matches!(store.create_draft(&key, Stage::FirstDraft, &next, "editor").await, Err(StoreError::Conflict(_))));
+    // An unpublished draft is for the editors only: not in the overview, no latest version.
+    let published: Vec<i32> =
+        store.overview().await.unwrap().iter().map(|o| o.summary.key.fiscal_year.start_year()).collect();
+    assert_eq!(published, [2024]);
+    assert!(matches!(store.latest(&key).await, Err(StoreError::NotFound(_))));
+    let drafts = store.drafts().await.unwrap();
+    let listed = drafts.iter().find(|d| d.key == key).unwrap();
+    assert_eq!((listed.versions, listed.stage, listed.edited), (0, Stage::FirstDraft, true));
+
+    // Submitting names the revision read; a stale one is a conflict.
+    assert!(matches!(
+        store.submit(&key, draft.revision + 5, Stage::FirstDraft, "editor").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let revision = store.submit(&key, draft.revision, Stage::FirstDraft, "editor").await.unwrap();
+    let copy = store.working_copy(&key).await.unwrap();
+    assert_eq!(copy.submitted.as_ref().map(|s| s.by.as_str()), Some("editor"));
+    let revision = store.withdraw(&key, revision, Some("課題2の目標値を見直してください"), "mayor").await.unwrap();
+    let copy = store.working_copy(&key).await.unwrap();
+    assert_eq!((copy.submitted, copy.review_note.as_deref()), (None, Some("課題2の目標値を見直してください")));
+    let revision = store.submit(&key, revision, Stage::FirstDraft, "editor").await.unwrap();
+    let version = store.publish(&key, revision, "mayor").await.unwrap();
+    assert_eq!((version.seq, version.stage), (1, Stage::FirstDraft));
+    let copy = store.working_copy(&key).await.unwrap();
+    assert_eq!((copy.submitted, copy.review_note, copy.edited), (None, None, false));
+    assert_eq!(store.latest(&key).await.unwrap().content, next);
+    let actions: Vec<String> =
+        store.policy_audit(&key, 10).await.unwrap().into_iter().map(|entry| entry.action).collect();
+    assert_eq!(actions, ["publish", "submit", "withdraw", "submit", "create-draft"]);
+    store.check().await.unwrap();
 }
