@@ -836,7 +836,7 @@ impl FormValues {
     }
 
     /// The rows of a table field, each with its row number as sent, skipping rows whose cells are all blank.
-    fn rows(&self, name: &str, columns: &[&str]) -> Vec<(usize, Vec<String>)> {
+    pub fn rows(&self, name: &str, columns: &[&str]) -> Vec<(usize, Vec<String>)> {
         let prefix = format!("{name}.");
         let mut numbers: Vec<usize> =
             self.0.keys().filter_map(|key| key.strip_prefix(&prefix)?.split_once('.')?.0.parse().ok()).collect();

@@ -125,7 +125,9 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, request: Request, ne
         return response;
     }
     let response = next.run(request).await;
+    // A response that sets a cookie or is private (the workspace) is never kept.
     let cacheable = response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
         && !response
             .headers()
             .get(header::CACHE_CONTROL)

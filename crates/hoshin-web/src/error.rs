@@ -13,6 +13,12 @@ pub enum WebError {
     BadRequest(String),
     /// The database cannot answer right now.
     Unavailable(String),
+    /// Signed in, but the account's role does not allow this (or the form's CSRF token was wrong).
+    Forbidden(String),
+    /// The item was changed by someone else since it was read.
+    Conflict(String),
+    /// Too many attempts (signing in): wait and try again.
+    TooManyRequests(String),
 }
 
 impl WebError {
@@ -21,6 +27,9 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -30,12 +39,20 @@ impl WebError {
             WebError::NotFound(_) => "not_found",
             WebError::BadRequest(_) => "bad_request",
             WebError::Unavailable(_) => "unavailable",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooManyRequests(_) => "too_many_requests",
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
-            WebError::NotFound(message) | WebError::BadRequest(message) | WebError::Unavailable(message) => message,
+            WebError::NotFound(message)
+            | WebError::BadRequest(message)
+            | WebError::Unavailable(message)
+            | WebError::Forbidden(message)
+            | WebError::Conflict(message)
+            | WebError::TooManyRequests(message) => message,
         }
     }
 }
@@ -45,6 +62,7 @@ impl From<StoreError> for WebError {
         match error {
             StoreError::NotFound(message) => WebError::NotFound(message),
             StoreError::Invalid(message) => WebError::BadRequest(message),
+            StoreError::Conflict(message) => WebError::Conflict(message),
             other => WebError::Unavailable(other.to_string()),
         }
     }

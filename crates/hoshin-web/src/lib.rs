@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 pub mod cache;
 pub mod chart;
 pub mod diff;
@@ -21,6 +22,7 @@ pub mod opendata;
 pub mod pages;
 mod statics;
 pub mod wire;
+pub mod workspace;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,14 +43,21 @@ pub use links::Links;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Failed sign-ins, for the sign-in limit.
+    pub logins: Arc<auth::LoginLimiter>,
 }
+
+/// The address of the client a request came from, when the server knows it.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub SocketAddr);
 
 /// The whole site: pages, API, downloads and static files, with compression and the `/en` prefix.
 pub fn app(store: Arc<dyn Store>) -> axum::routing::RouterIntoService<axum::body::Body> {
     let cache = Arc::new(cache::ResponseCache::new(store.clone()));
-    let state = AppState { store };
+    let state = AppState { store, logins: Arc::new(auth::LoginLimiter::default()) };
     let router = Router::new()
         .merge(pages::routes())
+        .merge(workspace::routes())
         .merge(opendata::routes())
         .nest("/api/v1", api::routes())
         .route("/static/{file}", get(statics::file))
@@ -158,9 +167,16 @@ pub async fn serve(store: Arc<dyn Store>, addr: SocketAddr, ready: impl FnOnce(S
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
     let service = service(store);
-    axum::serve(listener, tower::make::Shared::new(service.map_request(|request: Request| request)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // Each connection's requests carry the client's address (for the sign-in limit).
+    let make = tower::service_fn(move |incoming: axum::serve::IncomingStream<'_, tokio::net::TcpListener>| {
+        let client = ClientAddr(*incoming.remote_addr());
+        let service = service.clone().map_request(move |mut request: Request| {
+            request.extensions_mut().insert(client);
+            request
+        });
+        std::future::ready(Ok::<_, std::convert::Infallible>(service))
+    });
+    axum::serve(listener, make).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -75,6 +75,9 @@ enum Command {
     Demo(commands::serve::Args),
     /// Generate a synthetic data set shaped like the real documents (for scale tests).
     Gen(commands::gen::Args),
+    /// Manage accounts: add, set-password, set-role, disable, enable, list.
+    #[command(subcommand)]
+    User(commands::user::Command),
 }
 
 /// An error the user can fix: printed as `error: …` with exit code 1 (usage errors exit 2, from clap).
@@ -113,6 +116,7 @@ fn main() -> ExitCode {
             .map_err(Into::into)
             .and_then(|(url, listen)| commands::serve::demo(&url, &listen)),
         Command::Gen(args) => database().map_err(Into::into).and_then(|url| commands::gen::run(&url, args)),
+        Command::User(command) => database().map_err(Into::into).and_then(|url| commands::user::run(&url, command)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

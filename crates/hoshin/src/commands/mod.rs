@@ -6,3 +6,4 @@ pub mod import;
 pub mod parse;
 pub mod serve;
 pub mod target;
+pub mod user;

@@ -1,0 +1,546 @@
+//! The signed-in workspace, through the real router without a socket: signing in, the authorization matrix
+//! (every role against every mutating route, and another organization's policy), CSRF, editing with
+//! conflicts, the review cycle, roll-over and history.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use hoshin_core::edit::{self, FormValues, ItemPath};
+use hoshin_core::{Organization, Role};
+use hoshin_store::{DatabaseUrl, NewImport, NewUser, PolicyKey, Source, Store};
+use tower::ServiceExt as _;
+
+const POLICY: &str = "/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024";
+
+fn sumiyoshi() -> Organization {
+    Organization::new("住吉区", Some("大阪市"))
+}
+
+fn key() -> PolicyKey {
+    PolicyKey { organization: sumiyoshi(), fiscal_year: hoshin_core::FiscalYear::new(2024).unwrap() }
+}
+
+/// A fresh database holding the Sumiyoshi FY2024 year-end document and one account per role.
+async fn store() -> Arc<dyn Store> {
+    let path = std::env::temp_dir().join(format!(
+        "hoshin_workspace_{}_{}.db",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_file(&path);
+    let store = hoshin_store::open(&DatabaseUrl::Sqlite(path)).await.unwrap();
+    let sample = hoshin_import::samples::sample("sumiyoshi").unwrap();
+    let parsed = hoshin_import::parse(sample.text, &sample.hints());
+    let policy = parsed.policy().unwrap();
+    store
+        .import(NewImport {
+            key: PolicyKey { organization: policy.organization, fiscal_year: policy.fiscal_year },
+            stage: policy.stage,
+            content: policy.content,
+            era: parsed.era,
+            source: Source::Import { file_name: sample.file_name.into(), sha256: "sha".into() },
+            author: "test".into(),
+        })
+        .await
+        .unwrap();
+    for (name, role, organization) in [
+        ("admin", Role::Administrator, None),
+        ("editor", Role::Editor, Some(sumiyoshi())),
+        ("editor2", Role::Editor, Some(sumiyoshi())),
+        ("mayor", Role::Approver, Some(sumiyoshi())),
+        ("member", Role::CouncilMember, Some(sumiyoshi())),
+        ("kita", Role::Editor, Some(Organization::new("北区", Some("大阪市")))),
+    ] {
+        let password_hash = password_hash(name);
+        let user = NewUser { name: name.into(), display_name: None, role, organization, password_hash };
+        let user = store.create_user(&user, "test").await.unwrap();
+        // A session per account, as signing in would make it.
+        store
+            .create_session(
+                &hoshin_web::auth::token_hash(&format!("token-{name}")),
+                user.id,
+                &format!("csrf-{name}"),
+                hoshin_web::auth::unix_now(),
+            )
+            .await
+            .unwrap();
+    }
+    store
+}
+
+/// Each account's password is `NAME-password-123`; hashed once per test run (argon2 is slow on purpose).
+fn password_hash(name: &str) -> String {
+    static HASHES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, String>>> =
+        std::sync::OnceLock::new();
+    let hashes = HASHES.get_or_init(Default::default);
+    let mut hashes = hashes.lock().unwrap();
+    hashes
+        .entry(name.to_string())
+        .or_insert_with(|| hoshin_web::auth::hash_password(&format!("{name}-password-123")).unwrap())
+        .clone()
+}
+
+static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).map_or("", |value| value.to_str().unwrap())
+    }
+
+    /// The value of a hidden field of the page's form.
+    fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).unwrap_or_else(|| panic!("no field {name}")) + marker.len();
+        self.body[start..start + self.body[start..].find('"').unwrap()].to_string()
+    }
+}
+
+async fn send(store: &Arc<dyn Store>, request: Request<Body>) -> Reply {
+    send_to(hoshin_web::service(store.clone()), request).await
+}
+
+/// Sends to one service: the sign-in limit lives in a service, as in the running server.
+async fn send_to(
+    service: impl tower::Service<Request<Body>, Response = axum::response::Response, Error = std::convert::Infallible>,
+    request: Request<Body>,
+) -> Reply {
+    let response = service.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+async fn get(store: &Arc<dyn Store>, who: Option<&str>, path: &str) -> Reply {
+    let mut request = Request::builder().uri(path);
+    if let Some(who) = who {
+        request = request.header(header::COOKIE, format!("hoshin_session=token-{who}"));
+    }
+    send(store, request.body(Body::empty()).unwrap()).await
+}
+
+fn encode(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            format!("{}={}", hoshin_web::links::encode_query(name), hoshin_web::links::encode_query(value))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A POST as `who` with the account's CSRF token (unless the pairs hold their own).
+async fn post(store: &Arc<dyn Store>, who: Option<&str>, path: &str, pairs: &[(&str, &str)]) -> Reply {
+    let mut owned: Vec<(String, String)> = pairs.iter().map(|(n, v)| ((*n).to_string(), (*v).to_string())).collect();
+    if let Some(who) = who {
+        if !owned.iter().any(|(name, _)| name == "csrf") {
+            owned.push(("csrf".into(), format!("csrf-{who}")));
+        }
+    }
+    post_raw(store, who, path, &owned).await
+}
+
+async fn post_raw(store: &Arc<dyn Store>, who: Option<&str>, path: &str, pairs: &[(String, String)]) -> Reply {
+    let mut request =
+        Request::builder().method("POST").uri(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(who) = who {
+        request = request.header(header::COOKIE, format!("hoshin_session=token-{who}"));
+    }
+    send(store, request.body(Body::from(encode(pairs))).unwrap()).await
+}
+
+/// The form of an item as the editor page would send it back, with the page's hidden fields.
+async fn item_form(store: &Arc<dyn Store>, who: &str, path: &str) -> Vec<(String, String)> {
+    let page = get(store, Some(who), &format!("{POLICY}/item?path={path}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let copy = store.working_copy(&key()).await.unwrap();
+    let item = edit::item(&copy.content, &ItemPath::parse(path).unwrap()).unwrap();
+    let mut pairs = vec![
+        ("csrf".to_string(), format!("csrf-{who}")),
+        ("revision".to_string(), page.hidden("revision")),
+        ("original".to_string(), page.hidden("original")),
+        ("path".to_string(), path.to_string()),
+    ];
+    let values = FormValues::from_fields(&item.fields());
+    for field in item.fields() {
+        match field.input {
+            edit::Input::Table(columns) => {
+                for (row, cells) in values.rows(field.name, columns) {
+                    for (column, cell) in columns.iter().zip(cells) {
+                        pairs.push((format!("{}.{row}.{column}", field.name), cell));
+                    }
+                }
+            }
+            _ => {
+                if let Some(value) = values.get(field.name) {
+                    pairs.push((field.name.to_string(), value.to_string()));
+                }
+            }
+        }
+    }
+    pairs
+}
+
+fn set(pairs: &mut Vec<(String, String)>, name: &str, value: &str) {
+    pairs.retain(|(key, _)| key != name);
+    pairs.push((name.to_string(), value.to_string()));
+}
+
+#[tokio::test]
+async fn signing_in_with_a_password_csrf_and_the_failure_limit() {
+    let store = store().await;
+    let page = get(&store, None, "/login?next=/edit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cookie = page.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let token = page.hidden("csrf");
+    let login = |name: &str, password: &str, csrf: &str| {
+        let body = encode(&[
+            ("csrf".into(), csrf.into()),
+            ("name".into(), name.into()),
+            ("password".into(), password.into()),
+            ("next".into(), "/edit".into()),
+        ]);
+        Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("hoshin_login={token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(send(&store, login("editor", "editor-password-123", "forged")).await.status, StatusCode::FORBIDDEN);
+    let wrong = send(&store, login("editor", "wrong-password!!", &token)).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("ユーザー名またはパスワードが違います"));
+    assert_eq!(send(&store, login("nobody", "whatever-password", &token)).await.status, StatusCode::UNAUTHORIZED);
+    let ok = send(&store, login("editor", "editor-password-123", &token)).await;
+    assert_eq!((ok.status, ok.location()), (StatusCode::SEE_OTHER, "/edit"));
+    let session = ok
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("hoshin_session="))
+        .unwrap();
+    let session_token = session.trim_start_matches("hoshin_session=").split(';').next().unwrap().to_string();
+    let request = Request::builder().uri("/edit").header(header::COOKIE, format!("hoshin_session={session_token}"));
+    let dashboard = send(&store, request.body(Body::empty()).unwrap()).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(dashboard.body.contains("住吉区運営方針"));
+    assert_eq!(dashboard.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
+
+    // Five failures lock the name, even for the right password.
+    let server = hoshin_web::service(store.clone());
+    for _ in 0..hoshin_web::auth::MAX_FAILURES {
+        send_to(server.clone(), login("mayor", "wrong-password!!", &token)).await;
+    }
+    let locked = send_to(server.clone(), login("mayor", "mayor-password-123", &token)).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Without a session, the workspace sends the browser to sign in and back.
+    let anonymous = get(&store, None, &format!("{POLICY}/item?path=issues/1")).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.location().starts_with("/login?next=%2Fedit%2F"), "{}", anonymous.location());
+    // A disabled account's session ends at once.
+    store.update_user("editor", &hoshin_store::UserChange::Disabled(true), "admin").await.unwrap();
+    let request = Request::builder().uri("/edit").header(header::COOKIE, format!("hoshin_session={session_token}"));
+    assert_eq!(send(&store, request.body(Body::empty()).unwrap()).await.status, StatusCode::SEE_OTHER);
+}
+
+/// Every mutating route, as (path, form).
+fn mutating_routes(revision: i64) -> Vec<(String, Vec<(&'static str, String)>)> {
+    let revision = revision.to_string();
+    vec![
+        (
+            format!("{POLICY}/item"),
+            vec![
+                ("path", "issues/1".into()),
+                ("revision", revision.clone()),
+                ("original", "x".into()),
+                ("title", "t".into()),
+                ("id", "1".into()),
+            ],
+        ),
+        (
+            format!("{POLICY}/new"),
+            vec![
+                ("parent", "issues/1".into()),
+                ("collection", "problem_recognition".into()),
+                ("bullets", "新しい課題認識".into()),
+            ],
+        ),
+        (
+            format!("{POLICY}/move"),
+            vec![("path", "issues/2".into()), ("offset", "-1".into()), ("original", "x".into())],
+        ),
+        (format!("{POLICY}/remove"), vec![("path", "issues/2".into()), ("original", "x".into())]),
+        (format!("{POLICY}/submit"), vec![("stage", "year_end".into()), ("revision", revision.clone())]),
+        (format!("{POLICY}/withdraw"), vec![("revision", revision.clone())]),
+        (format!("{POLICY}/publish"), vec![("revision", revision.clone())]),
+        (format!("{POLICY}/return"), vec![("revision", revision), ("note", "見直してください".into())]),
+        (format!("{POLICY}/roll-over"), vec![]),
+        (
+            "/admin/users".to_string(),
+            vec![
+                ("name", "new-user".into()),
+                ("role", "editor".into()),
+                ("organization", "大阪市/住吉区".into()),
+                ("password", "new-user-password-1".into()),
+            ],
+        ),
+        ("/admin/users/member".to_string(), vec![("op", "disable".into())]),
+    ]
+}
+
+/// Which routes each role may use on 住吉区's policy (the index into [`mutating_routes`]).
+fn allowed(who: &str, route: usize) -> bool {
+    match who {
+        "admin" => true,
+        "editor" => route <= 5 || route == 8,
+        "mayor" => route == 6 || route == 7,
+        _ => false,
+    }
+}
+
+#[tokio::test]
+async fn the_authorization_matrix_covers_every_role_and_mutating_route() {
+    for who in [None, Some("admin"), Some("editor"), Some("mayor"), Some("member"), Some("kita")] {
+        for (index, (path, form)) in mutating_routes(0).into_iter().enumerate() {
+            // A fresh database per case: an allowed request changes what the next one sees.
+            let store = store().await;
+            let revision = store.working_copy(&key()).await.unwrap().revision.to_string();
+            let form: Vec<(&str, &str)> = form
+                .iter()
+                .map(|(name, value)| (*name, if *name == "revision" { revision.as_str() } else { value.as_str() }))
+                .collect();
+            let reply = post(&store, who, &path, &form).await;
+            let label = format!("{} POST {path}", who.unwrap_or("public"));
+            match who {
+                None => assert_eq!(
+                    (reply.status, reply.location().starts_with("/login")),
+                    (StatusCode::SEE_OTHER, true),
+                    "{label}"
+                ),
+                Some(who) if allowed(who, index) => {
+                    assert_ne!(reply.status, StatusCode::FORBIDDEN, "{label}: {}", reply.body);
+                    assert!(
+                        reply.status.is_redirection() || reply.status.is_client_error(),
+                        "{label}: {}",
+                        reply.status
+                    );
+                }
+                Some(_) => assert_eq!(reply.status, StatusCode::FORBIDDEN, "{label}: {}", reply.body),
+            }
+            if let Some(who) = who.filter(|who| allowed(who, index)) {
+                // The same request without the CSRF token, or with another session's, is refused.
+                let mut without: Vec<(String, String)> =
+                    form.iter().map(|(n, v)| ((*n).to_string(), (*v).to_string())).collect();
+                assert_eq!(
+                    post_raw(&store, Some(who), &path, &without).await.status,
+                    StatusCode::FORBIDDEN,
+                    "{label} without CSRF"
+                );
+                without.push(("csrf".into(), "csrf-kita".into()));
+                assert_eq!(
+                    post_raw(&store, Some(who), &path, &without).await.status,
+                    StatusCode::FORBIDDEN,
+                    "{label} with another CSRF"
+                );
+            }
+        }
+    }
+    // Reading drafts: council members may read their ward's; another ward's editor may not.
+    let store = store().await;
+    assert_eq!(get(&store, Some("member"), POLICY).await.status, StatusCode::OK);
+    assert_eq!(get(&store, Some("kita"), POLICY).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&store, Some("member"), &format!("{POLICY}/item?path=issues/1")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(get(&store, Some("editor"), "/admin/users").await.status, StatusCode::FORBIDDEN);
+    // A form posted from another site is refused before anything is read.
+    let request = Request::builder()
+        .method("POST")
+        .uri(format!("{POLICY}/roll-over"))
+        .header(header::HOST, "hoshin.example")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::COOKIE, "hoshin_session=token-editor")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("csrf=csrf-editor"))
+        .unwrap();
+    assert_eq!(send(&store, request).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn editing_parses_fields_merges_other_items_and_shows_conflicts() {
+    let store = store().await;
+    // A budget in its written form is stored as yen and shown parsed.
+    let mut budget = item_form(&store, "editor", "issues/1").await;
+    set(&mut budget, "budgets.2.amount", "85百万円");
+    let saved = post_raw(&store, Some("editor"), &format!("{POLICY}/item"), &budget).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let copy = store.working_copy(&key()).await.unwrap();
+    assert_eq!(copy.content.issues[0].budgets[2].amount.yen, Some(85_000_000));
+    let page = get(&store, Some("editor"), &format!("{POLICY}/item?path=issues/1")).await;
+    assert!(page.body.contains("85,000,000円"));
+
+    // An unreadable target is refused with a message, and nothing is saved.
+    let mut target = item_form(&store, "editor", "issues/1/indicators/1").await;
+    set(&mut target, "target", "できるだけ多く");
+    let refused = post_raw(&store, Some("editor"), &format!("{POLICY}/item"), &target).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("評価不能として保存"), "{}", refused.body);
+    assert_eq!(store.working_copy(&key()).await.unwrap().revision, copy.revision);
+
+    // Two editors open the same indicator, and a third item is changed in between.
+    let mut first = item_form(&store, "editor", "issues/1/indicators/1").await;
+    let mut second = item_form(&store, "editor2", "issues/1/indicators/1").await;
+    let mut other = item_form(&store, "editor2", "issues/2").await;
+    set(&mut other, "desired_state", "だれもが安心して暮らせるまち");
+    assert_eq!(
+        post_raw(&store, Some("editor2"), &format!("{POLICY}/item"), &other).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The first save goes on: the indicator itself is as the editor opened it.
+    set(&mut first, "target", "令和8年度までに70%以上");
+    let merged = post_raw(&store, Some("editor"), &format!("{POLICY}/item"), &first).await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", merged.body);
+    let copy = store.working_copy(&key()).await.unwrap();
+    assert_eq!(copy.content.issues[1].desired_state.as_deref(), Some("だれもが安心して暮らせるまち"));
+    assert_eq!(copy.content.issues[0].indicators[0].target.as_ref().unwrap().text(), "令和8年度までに70%以上");
+    // The second save of the same indicator is a conflict: both versions shown, the input kept.
+    set(&mut second, "target", "令和8年度までに65%以上");
+    let conflict = post_raw(&store, Some("editor2"), &format!("{POLICY}/item"), &second).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert!(conflict.body.contains("ほかの人が先に保存しました"));
+    assert!(conflict.body.contains("令和8年度までに70%以上"), "what is saved now is shown");
+    assert!(conflict.body.contains("value=\"令和8年度までに65%以上\""), "the editor's input is kept");
+    // Saving from the conflict page overwrites deliberately.
+    set(&mut second, "revision", &conflict.hidden("revision"));
+    set(&mut second, "original", &conflict.hidden("original"));
+    assert_eq!(
+        post_raw(&store, Some("editor2"), &format!("{POLICY}/item"), &second).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let copy = store.working_copy(&key()).await.unwrap();
+    assert_eq!(copy.content.issues[0].indicators[0].target.as_ref().unwrap().text(), "令和8年度までに65%以上");
+
+    // Adding, moving and removing.
+    let added = post(
+        &store,
+        Some("editor"),
+        &format!("{POLICY}/new"),
+        &[
+            ("parent", "issues/1"),
+            ("collection", "problem_recognition"),
+            ("heading", "新たな課題"),
+            ("bullets", "一つ目\n二つ目"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let copy = store.working_copy(&key()).await.unwrap();
+    let groups = &copy.content.issues[0].problem_recognition;
+    assert_eq!(groups.last().unwrap().bullets, ["一つ目", "二つ目"]);
+    let issues_before: Vec<String> = copy.content.issues.iter().map(|issue| issue.title.clone()).collect();
+    let editor = get(&store, Some("editor"), POLICY).await;
+    let original = |path: &str| {
+        let marker = format!("name=\"path\" value=\"{path}\"><input type=\"hidden\" name=\"original\" value=\"");
+        let start = editor.body.find(&marker).unwrap() + marker.len();
+        editor.body[start..start + 32].to_string()
+    };
+    let moved = post(
+        &store,
+        Some("editor"),
+        &format!("{POLICY}/move"),
+        &[("path", "issues/2"), ("offset", "-1"), ("original", &original("issues/2"))],
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let copy = store.working_copy(&key()).await.unwrap();
+    assert_eq!(copy.content.issues[0].title, issues_before[1]);
+    let removal = get(&store, Some("editor"), &format!("{POLICY}/remove?path=issues/1")).await;
+    let removed = post(
+        &store,
+        Some("editor"),
+        &format!("{POLICY}/remove"),
+        &[("path", "issues/1"), ("original", &removal.hidden("original"))],
+    )
+    .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(store.working_copy(&key()).await.unwrap().content.issues.len(), issues_before.len() - 1);
+
+    // The history of the indicator shows the target's change as a readable diff.
+    let history = get(&store, Some("editor"), &format!("{POLICY}/history?path=issues/1/indicators/1")).await;
+    assert_eq!(history.status, StatusCode::OK);
+    assert!(history.body.contains("令和8年度までに65%以上") && history.body.contains("editor2"), "{}", history.body);
+}
+
+#[tokio::test]
+async fn submit_publish_roll_over_and_the_public_site() {
+    let store = store().await;
+    let revision = || async { store.working_copy(&key()).await.unwrap().revision.to_string() };
+    let mut form = item_form(&store, "editor", "").await;
+    set(&mut form, "goal", "すべての区民が安心して暮らせるまち");
+    assert_eq!(post_raw(&store, Some("editor"), &format!("{POLICY}/item"), &form).await.status, StatusCode::SEE_OTHER);
+    // Publishing needs a submission.
+    let early = post(&store, Some("mayor"), &format!("{POLICY}/publish"), &[("revision", &revision().await)]).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    let submitted = post(
+        &store,
+        Some("editor"),
+        &format!("{POLICY}/submit"),
+        &[("stage", "year_end"), ("revision", &revision().await)],
+    )
+    .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.body);
+    // While submitted, the working copy is locked.
+    let mut locked = item_form(&store, "editor", "").await;
+    set(&mut locked, "goal", "変更");
+    assert_eq!(post_raw(&store, Some("editor"), &format!("{POLICY}/item"), &locked).await.status, StatusCode::CONFLICT);
+    // The approver returns it with a note, the editor submits again, the approver publishes.
+    let returned = post(
+        &store,
+        Some("mayor"),
+        &format!("{POLICY}/return"),
+        &[("revision", &revision().await), ("note", "表現を確認")],
+    )
+    .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER);
+    assert!(get(&store, Some("editor"), POLICY).await.body.contains("表現を確認"));
+    post(
+        &store,
+        Some("editor"),
+        &format!("{POLICY}/submit"),
+        &[("stage", "year_end"), ("revision", &revision().await)],
+    )
+    .await;
+    let published = post(&store, Some("mayor"), &format!("{POLICY}/publish"), &[("revision", &revision().await)]).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let public = get(&store, None, "/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024").await;
+    assert!(public.body.contains("すべての区民が安心して暮らせるまち"));
+
+    // Roll-over: next year's first draft, for the editors only until it is published.
+    let rolled = post(&store, Some("editor"), &format!("{POLICY}/roll-over"), &[]).await;
+    assert_eq!(rolled.status, StatusCode::SEE_OTHER, "{}", rolled.body);
+    let next = "/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2025";
+    assert_eq!(rolled.location(), next);
+    let draft = get(&store, Some("editor"), next).await;
+    assert_eq!(draft.status, StatusCode::OK);
+    assert!(draft.body.contains("予算額が未記入です"), "the checklist asks for the new year's budget");
+    let hidden = get(&store, None, "/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2025").await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(!get(&store, None, "/").await.body.contains("2025年度"));
+    let again = post(&store, Some("editor"), &format!("{POLICY}/roll-over"), &[]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "a second roll-over is refused");
+}
