@@ -1467,6 +1467,10 @@ impl Reader<'_> {
     fn budgets(&mut self, name: &str) -> Vec<Budget> {
         let mut out = Vec::new();
         for (row, cells) in self.values.rows(name, BUDGET_COLUMNS) {
+            // A blank row with only its kind chosen is not a budget.
+            if cells[0].is_empty() && cells[2].is_empty() {
+                continue;
+            }
             let year = self.year(&format!("{name}.{row}.year"), &cells[0]);
             let kind = match cells[1].as_str() {
                 "settled" | "決算" | "決算額" => Some(BudgetKind::Settled),

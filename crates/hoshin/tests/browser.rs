@@ -161,6 +161,10 @@ impl Driver {
         self.command("POST", &format!("/element/{element}/click"), None);
     }
 
+    fn clear(&self, element: &str) {
+        self.command("POST", &format!("/element/{element}/clear"), None);
+    }
+
     fn type_text(&self, element: &str, text: &str) {
         self.command("POST", &format!("/element/{element}/value"), Some(json!({ "text": text })));
     }
@@ -312,6 +316,158 @@ fn a_reader_browses_the_demo_in_chromium() {
     let overflow = browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
     assert!(overflow.as_i64().unwrap() <= 0, "the page is {overflow} px wider than a phone's screen");
     browser.screenshot("6-phone");
+
+    let _ = std::fs::remove_dir_all(&temp);
+}
+
+/// Creates an account with the CLI, as an administrator would, in the demo's data directory.
+fn add_user(data: &Path, name: &str, role: &str, organization: &str) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoshin"))
+        .args(["user", "add", name, "--role", role, "--organization", organization])
+        .env("HOSHIN_DATA_DIR", data)
+        .env_remove("HOSHIN_DATABASE_URL")
+        .env_remove("HOSHIN_CONFIG")
+        .env("XDG_CONFIG_HOME", data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{name}-password-123").unwrap();
+    assert!(child.wait().unwrap().success(), "hoshin user add {name}");
+}
+
+fn sign_in(browser: &Driver, address: &str, name: &str) {
+    browser.goto(&format!("{address}/login"));
+    browser.type_text(&browser.find("#name"), name);
+    browser.type_text(&browser.find("#password"), &format!("{name}-password-123\u{E007}"));
+    browser.wait_for_url(|url| url.ends_with("/edit"));
+}
+
+fn sign_out(browser: &Driver) {
+    browser.click(&browser.find(".workbar button[type=submit]"));
+    browser.wait_for_url(|url| !url.contains("/edit"));
+}
+
+/// Opens an item's form from the editor's outline, replaces fields, saves, and waits for the editor.
+fn edit_fields(browser: &Driver, path: &str, fields: &[(&str, &str)]) {
+    browser.click(&browser.find(&format!("a[href$='/item?path={path}']")));
+    browser.wait_for_url(|url| url.contains("/item?path="));
+    for (field, text) in fields {
+        let input = browser.find(&format!("[name='{field}']"));
+        browser.clear(&input);
+        browser.type_text(&input, text);
+    }
+    browser.click(&browser.find("#save"));
+    browser.wait_for_url(|url| url.contains("saved=1"));
+}
+
+#[test]
+fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
+    let temp = std::env::temp_dir().join(format!("hoshin-e2e-staff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&temp);
+    std::fs::create_dir_all(&temp).unwrap();
+    let data = temp.join("data");
+    add_user(&data, "sumiyoshi-editor", "editor", "大阪市/住吉区");
+    add_user(&data, "sumiyoshi-mayor", "approver", "大阪市/住吉区");
+    let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
+    let (_server, address) = start_demo(&data);
+    let (_chromedriver, browser) = Driver::start(&temp.join("profile"), screenshots);
+    let public_2025 = format!("{address}/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2025");
+
+    // The editor starts FY2025's first draft from FY2024 by roll-over.
+    sign_in(&browser, &address, "sumiyoshi-editor");
+    let row = browser
+        .find_all("table.drafts tbody tr")
+        .into_iter()
+        .find(|row| browser.text(row).contains("住吉区"))
+        .expect("a row for 住吉区");
+    let roll_over = browser.command(
+        "POST",
+        &format!("/element/{row}/element"),
+        Some(json!({ "using": "css selector", "value": "button" })),
+    );
+    browser.click(roll_over[ELEMENT].as_str().unwrap());
+    browser.wait_for_url(|url| url.ends_with("/2025"));
+    browser.screenshot("7-roll-over");
+
+    // A target: the script shows how it reads while typing; saving stores it.
+    browser.click(&browser.find("a[href$='/item?path=issues/1/indicators/1']"));
+    browser.wait_for_url(|url| url.contains("/item?path="));
+    let target = browser.find("[name='target']");
+    browser.clear(&target);
+    browser.type_text(&target, "令和8年度までに75%以上");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = browser.text(&browser.find("output[for='f-target']"));
+        if shown.contains("75") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the target's reading is not shown while typing: 「{shown}」");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    browser.screenshot("8-target");
+    browser.click(&browser.find("#save"));
+    browser.wait_for_url(|url| url.contains("saved=1"));
+    // A budget in its written form.
+    browser.click(&browser.find("a[href$='/item?path=issues/1']"));
+    browser.wait_for_url(|url| url.contains("/item?path="));
+    let blank_year = browser
+        .find_all("input[name^='budgets.'][name$='.year']")
+        .into_iter()
+        .find(|input| browser.command("GET", &format!("/element/{input}/property/value"), None).as_str() == Some(""));
+    let blank_year = blank_year.expect("a blank budget row");
+    let name = browser.command("GET", &format!("/element/{blank_year}/attribute/name"), None);
+    let row = name.as_str().unwrap().split('.').nth(1).unwrap().to_string();
+    browser.type_text(&blank_year, "令和7年度");
+    browser.type_text(&browser.find(&format!("[name='budgets.{row}.amount']")), "85百万円");
+    browser.click(&browser.find("#save"));
+    browser.wait_for_url(|url| url.contains("saved=1"));
+    // The editor submits the first draft; the public site does not show it yet.
+    browser.click(&browser.find("#submit"));
+    browser.wait_for_url(|url| url.contains("saved=1"));
+    assert!(browser.text(&browser.find("#state")).contains("承認待ち"));
+    sign_out(&browser);
+    browser.goto(&public_2025);
+    assert!(
+        browser.text(&browser.find("h1")).contains("見つかりません")
+            || browser.find_all("tr[id^='issues-']").is_empty()
+    );
+
+    // The mayor approves and publishes; the public site shows the new target and budget.
+    sign_in(&browser, &address, "sumiyoshi-mayor");
+    browser.goto(&format!("{address}/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2025"));
+    browser.click(&browser.find("#publish"));
+    browser.wait_for_url(|url| url.contains("saved=1"));
+    sign_out(&browser);
+    browser.goto(&public_2025);
+    let page = browser.text(&browser.find("main"));
+    assert!(page.contains("令和8年度までに75%以上"), "the published target is public");
+    assert!(page.contains("85百万円"), "the published budget is public");
+    browser.screenshot("9-published");
+
+    // Year-end: the editor enters an actual for FY2024 and submits the year-end evaluation; the mayor
+    // publishes it.
+    sign_in(&browser, &address, "sumiyoshi-editor");
+    browser.goto(&format!("{address}/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024"));
+    edit_fields(
+        &browser,
+        "issues/1/indicators/1",
+        &[("results.0.actual", "99.9%"), ("results.0.reason", "区民アンケートの再集計による")],
+    );
+    edit_fields(&browser, "issues/1", &[("self_evaluation", "防災訓練の参加者が増え、目標を上回った。")]);
+    browser.click(&browser.find("#submit"));
+    browser.wait_for_url(|url| url.contains("saved=1"));
+    sign_out(&browser);
+    sign_in(&browser, &address, "sumiyoshi-mayor");
+    browser.goto(&format!("{address}/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024"));
+    browser.click(&browser.find("#publish"));
+    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.goto(&format!("{address}/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024"));
+    let page = browser.text(&browser.find("main"));
+    assert!(page.contains("防災訓練の参加者が増え、目標を上回った。"), "the self-evaluation is public");
+    assert!(page.contains("99.9%"), "the entered actual is public");
+    browser.screenshot("10-year-end");
 
     let _ = std::fs::remove_dir_all(&temp);
 }

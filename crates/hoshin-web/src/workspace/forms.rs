@@ -114,7 +114,12 @@ pub fn field_views(
                     view.columns = columns.iter().map(|column| field_label(column, lang)).collect();
                     let sent = values.rows(name, columns);
                     let next = sent.iter().map(|(row, _)| row + 1).max().unwrap_or(0);
-                    let blank = (next..next + BLANK_ROWS).map(|row| (row, vec![String::new(); columns.len()]));
+                    // A new budget row is most often a budget (予算額), not settled accounts.
+                    let blank_cells: Vec<String> = columns
+                        .iter()
+                        .map(|column| if *column == "kind" { "planned".into() } else { String::new() })
+                        .collect();
+                    let blank = (next..next + BLANK_ROWS).map(|row| (row, blank_cells.clone()));
                     view.rows = sent
                         .into_iter()
                         .chain(blank)
