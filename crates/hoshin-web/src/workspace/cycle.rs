@@ -11,7 +11,7 @@ use hoshin_store::PolicyKey;
 
 use super::editor::next_stages;
 use super::forms::get;
-use super::{editor_url, policy_key, see_other, store_page, work_words, Account};
+use super::{editor_url, posted, see_other, store_page, work_words, Account};
 use crate::pages::{Chrome, OrPage, PageError};
 use crate::{AppState, WebError};
 
@@ -19,13 +19,11 @@ use crate::{AppState, WebError};
 async fn prepare(
     account: &Account,
     uri: &Uri,
-    (city, name, year): &(String, String, String),
+    params: &(String, String, String),
     form: &[(String, String)],
     action: Action,
 ) -> Result<(Chrome, PolicyKey, i64), PageError> {
-    let chrome = Chrome::new(account.lang, uri, work_words(account.lang).review);
-    account.check_csrf(get(form, "csrf"), &chrome)?;
-    let key = policy_key(city, name, year).or_page(&chrome)?;
+    let (chrome, key) = posted(account, uri, params, form, work_words(account.lang).review)?;
     account.require(action, Some(&key.organization), &chrome)?;
     let revision = get(form, "revision")
         .and_then(|revision| revision.parse().ok())
@@ -118,9 +116,7 @@ pub async fn roll_over(
     Path(path): Path<(String, String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(account.lang, &uri, work_words(account.lang).roll_over);
-    account.check_csrf(get(&form, "csrf"), &chrome)?;
-    let key = policy_key(&path.0, &path.1, &path.2).or_page(&chrome)?;
+    let (chrome, key) = posted(&account, &uri, &path, &form, work_words(account.lang).roll_over)?;
     account.require(Action::Edit, Some(&key.organization), &chrome)?;
     let latest = store_page(state.store.latest(&key).await, &chrome)?;
     let next_year = key

@@ -18,7 +18,9 @@ use hoshin_store::{PolicyKey, StoreError, WorkingCopy};
 use serde::Deserialize;
 
 use super::forms::{field_texts, field_views, fingerprint, form_values, get, FieldView, OptionView};
-use super::{editor_url, policy_key, render_private, see_other, store_page, work_words, Account, Work, WorkWords};
+use super::{
+    editor_url, policy_key, posted, render_private, see_other, store_page, work_words, Account, Work, WorkWords,
+};
 use crate::diff::{self, Line};
 use crate::i18n::words;
 use crate::pages::{display_time, Chrome, OrPage, PageError};
@@ -543,12 +545,10 @@ pub async fn save_item(
     State(state): State<AppState>,
     account: Account,
     uri: Uri,
-    Path((city, name, year)): Path<(String, String, String)>,
+    Path(params): Path<(String, String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(account.lang, &uri, work_words(account.lang).edit);
-    account.check_csrf(get(&form, "csrf"), &chrome)?;
-    let key = policy_key(&city, &name, &year).or_page(&chrome)?;
+    let (chrome, key) = posted(&account, &uri, &params, &form, work_words(account.lang).edit)?;
     let path = parse_path(get(&form, "path"), &chrome)?;
     let values = form_values(&form);
     let read_revision: i64 = get(&form, "revision").and_then(|r| r.parse().ok()).unwrap_or(-1);
@@ -624,12 +624,10 @@ pub async fn create_item(
     State(state): State<AppState>,
     account: Account,
     uri: Uri,
-    Path((city, name, year)): Path<(String, String, String)>,
+    Path(params): Path<(String, String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(account.lang, &uri, work_words(account.lang).add);
-    account.check_csrf(get(&form, "csrf"), &chrome)?;
-    let key = policy_key(&city, &name, &year).or_page(&chrome)?;
+    let (chrome, key) = posted(&account, &uri, &params, &form, work_words(account.lang).add)?;
     let (parent, collection) = new_target(get(&form, "parent"), get(&form, "collection"), &chrome)?;
     let values = form_values(&form);
     for _attempt in 0..3 {
@@ -693,12 +691,10 @@ pub async fn move_item(
     State(state): State<AppState>,
     account: Account,
     uri: Uri,
-    Path((city, name, year)): Path<(String, String, String)>,
+    Path(params): Path<(String, String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(account.lang, &uri, work_words(account.lang).edit);
-    account.check_csrf(get(&form, "csrf"), &chrome)?;
-    let key = policy_key(&city, &name, &year).or_page(&chrome)?;
+    let (chrome, key) = posted(&account, &uri, &params, &form, work_words(account.lang).edit)?;
     let path = parse_path(get(&form, "path"), &chrome)?;
     let offset: isize = if get(&form, "offset") == Some("-1") { -1 } else { 1 };
     let copy = load(&state, &account, &key, Action::Edit, &chrome).await?;
@@ -758,12 +754,10 @@ pub async fn remove_item(
     State(state): State<AppState>,
     account: Account,
     uri: Uri,
-    Path((city, name, year)): Path<(String, String, String)>,
+    Path(params): Path<(String, String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(account.lang, &uri, work_words(account.lang).remove);
-    account.check_csrf(get(&form, "csrf"), &chrome)?;
-    let key = policy_key(&city, &name, &year).or_page(&chrome)?;
+    let (chrome, key) = posted(&account, &uri, &params, &form, work_words(account.lang).remove)?;
     let path = parse_path(get(&form, "path"), &chrome)?;
     let copy = load(&state, &account, &key, Action::Edit, &chrome).await?;
     unlocked(&copy, &account, &chrome)?;

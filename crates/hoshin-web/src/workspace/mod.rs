@@ -202,6 +202,20 @@ pub fn policy_key(city: &str, name: &str, year: &str) -> Result<PolicyKey, WebEr
     })
 }
 
+/// What every POST to a policy's workspace route checks first: the CSRF token and the policy the path names.
+pub fn posted(
+    account: &Account,
+    uri: &axum::http::Uri,
+    (city, name, year): &(String, String, String),
+    form: &[(String, String)],
+    title: &str,
+) -> Result<(Chrome, PolicyKey), PageError> {
+    let chrome = Chrome::new(account.lang, uri, title);
+    account.check_csrf(forms::get(form, "csrf"), &chrome)?;
+    let key = policy_key(city, name, year).or_page(&chrome)?;
+    Ok((chrome, key))
+}
+
 /// Renders a private page.
 pub fn render_private(template: &impl Template, chrome: &Chrome, status: StatusCode) -> Result<Response, PageError> {
     let body = template
