@@ -344,6 +344,43 @@ struct FormState<'a> {
     copy: &'a WorkingCopy,
 }
 
+impl<'a> FormState<'a> {
+    /// A form as opened: the item's own values, read at the working copy's revision.
+    fn opened(item: Item, original: String, copy: &'a WorkingCopy) -> FormState<'a> {
+        FormState {
+            values: FormValues::from_fields(&item.fields()),
+            errors: Vec::new(),
+            conflict: Vec::new(),
+            status: StatusCode::OK,
+            revision: copy.revision,
+            original,
+            item,
+            copy,
+        }
+    }
+
+    /// A sent form that was refused: the values as sent, with their errors and the revision first read.
+    fn refused(
+        item: Item,
+        values: FormValues,
+        errors: Vec<FieldError>,
+        revision: i64,
+        original: String,
+        copy: &'a WorkingCopy,
+    ) -> FormState<'a> {
+        FormState {
+            values,
+            errors,
+            conflict: Vec::new(),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            revision,
+            original,
+            item,
+            copy,
+        }
+    }
+}
+
 fn judgment_of(item: &Item, copy: &WorkingCopy, lang: Lang) -> Option<JudgmentView> {
     let Item::Indicator(indicator) = item else { return None };
     let year = copy.key.fiscal_year;
@@ -432,17 +469,8 @@ pub async fn item_page(
     let copy = load(&state, &account, &key, Action::Edit, &chrome).await?;
     let path = parse_path(query.path.as_deref(), &chrome)?;
     let item = existing(&copy, &path, &chrome)?;
-    let form = FormState {
-        values: FormValues::from_fields(&item.fields()),
-        errors: Vec::new(),
-        conflict: Vec::new(),
-        status: StatusCode::OK,
-        original: fingerprint(&item),
-        revision: copy.revision,
-        item,
-        copy: &copy,
-    };
-    item_form(&account, &uri, &key, &Target::Existing(path), form)
+    let original = fingerprint(&item);
+    item_form(&account, &uri, &key, &Target::Existing(path), FormState::opened(item, original, &copy))
 }
 
 pub async fn new_page(
@@ -459,16 +487,7 @@ pub async fn new_page(
     let item = edit::new_item(&copy.content, &parent, collection)
         .map_err(|e| WebError::NotFound(e.to_string()))
         .or_page(&chrome)?;
-    let form = FormState {
-        values: FormValues::from_fields(&item.fields()),
-        errors: Vec::new(),
-        conflict: Vec::new(),
-        status: StatusCode::OK,
-        original: String::new(),
-        revision: copy.revision,
-        item,
-        copy: &copy,
-    };
+    let form = FormState::opened(item, String::new(), &copy);
     item_form(&account, &uri, &key, &Target::New(parent, collection), form)
 }
 
@@ -566,16 +585,7 @@ pub async fn save_item(
         };
         let mut item = current.clone();
         if let Err(errors) = item.apply(&values, context(&copy)) {
-            let form = FormState {
-                values,
-                errors,
-                conflict: Vec::new(),
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                item: current,
-                revision: read_revision,
-                original,
-                copy: &copy,
-            };
+            let form = FormState::refused(current, values, errors, read_revision, original, &copy);
             return item_form(&account, &uri, &key, &Target::Existing(path), form);
         }
         label_target(&state, &key, &path, Some(&current), &mut item, &copy.content).await;
@@ -638,16 +648,7 @@ pub async fn create_item(
             .or_page(&chrome)?;
         let mut item = fresh.clone();
         if let Err(errors) = item.apply(&values, context(&copy)) {
-            let form = FormState {
-                values,
-                errors,
-                conflict: Vec::new(),
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                item: fresh,
-                revision: copy.revision,
-                original: String::new(),
-                copy: &copy,
-            };
+            let form = FormState::refused(fresh, values, errors, copy.revision, String::new(), &copy);
             return item_form(&account, &uri, &key, &Target::New(parent, collection), form);
         }
         let mut content = copy.content.clone();
