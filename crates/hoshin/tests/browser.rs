@@ -116,6 +116,11 @@ impl Driver {
     }
 
     fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_command(method, path, body).unwrap_or_else(|error| panic!("WebDriver {method} {path}: {error}"))
+    }
+
+    /// A WebDriver command whose failure the caller handles, such as a script run while a page is loading.
+    fn try_command(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Value> {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let mut response = match (method, body) {
             ("GET", _) => self.agent.get(&url).call().unwrap(),
@@ -124,8 +129,11 @@ impl Driver {
         };
         let status = response.status();
         let value: Value = response.body_mut().read_json().unwrap();
-        assert!(status.is_success(), "WebDriver {method} {path}: {value}");
-        value["value"].clone()
+        if status.is_success() {
+            Ok(value["value"].clone())
+        } else {
+            Err(value)
+        }
     }
 
     fn goto(&self, url: &str) {
@@ -173,13 +181,30 @@ impl Driver {
         self.command("POST", "/execute/sync", Some(json!({ "script": script, "args": [] })))
     }
 
-    /// Waits until the page's URL satisfies `done`.
-    fn wait_for_url(&self, done: impl Fn(&str) -> bool) {
+    /// Runs `action`, which leads to another page, and waits until that new page has loaded and its URL
+    /// satisfies `done`. The old page is marked first, so a URL that already satisfies `done` (a form that
+    /// posts back to the page it came from) cannot end the wait before the browser has left.
+    fn leave(&self, action: impl FnOnce(&Self), done: impl Fn(&str) -> bool) {
+        self.script("window.hoshinLeaving = true;");
+        action(self);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !done(&self.url()) {
+        loop {
+            let check = json!({
+                "script": "return window.hoshinLeaving === undefined && document.readyState === 'complete';",
+                "args": [],
+            });
+            let arrived = self.try_command("POST", "/execute/sync", Some(check)) == Ok(Value::Bool(true));
+            if arrived && done(&self.url()) {
+                return;
+            }
             assert!(Instant::now() < deadline, "still at {}", self.url());
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Clicks a link or button that leads to another page and waits for it, as [`Driver::leave`].
+    fn click_through(&self, element: &str, done: impl Fn(&str) -> bool) {
+        self.leave(|browser| browser.click(element), done);
     }
 
     fn screenshot(&self, name: &str) {
@@ -261,8 +286,7 @@ fn a_reader_browses_the_demo_in_chromium() {
         &format!("/element/{sumiyoshi_row}/element"),
         Some(json!({ "using": "css selector", "value": "td a[href*='/2024']" })),
     );
-    browser.click(cell_link[ELEMENT].as_str().unwrap());
-    browser.wait_for_url(|url| url.ends_with("/2024"));
+    browser.click_through(cell_link[ELEMENT].as_str().unwrap(), |url| url.ends_with("/2024"));
     let heading = browser.text(&browser.find("h1"));
     assert!(heading.contains("住吉区") && heading.contains("令和6年度"), "{heading}");
     assert_eq!(browser.find_all("tr[id^='issues-']").len(), 14, "Sumiyoshi FY2024 has 14 outcome indicators");
@@ -275,8 +299,7 @@ fn a_reader_browses_the_demo_in_chromium() {
         .into_iter()
         .find(|link| browser.text(link) == wording)
         .unwrap_or_else(|| panic!("a link to 「{wording}」"));
-    browser.click(&link);
-    browser.wait_for_url(|url| url.contains("/indicators/"));
+    browser.click_through(&link, |url| url.contains("/indicators/"));
     let circles = browser.script("return document.querySelectorAll('svg.chart circle').length").as_u64().unwrap();
     assert!(circles >= 1, "the chart has its points");
     let drawn = browser
@@ -294,16 +317,14 @@ fn a_reader_browses_the_demo_in_chromium() {
 
     // Search from the header.
     let search_box = browser.find("#site-search");
-    browser.type_text(&search_box, "防災\u{E007}");
-    browser.wait_for_url(|url| url.contains("/search?q="));
+    browser.leave(|browser| browser.type_text(&search_box, "防災\u{E007}"), |url| url.contains("/search?q="));
     let highlighted = browser.find_all(".hit mark");
     assert!(!highlighted.is_empty(), "the hits are highlighted");
     assert_eq!(browser.text(&highlighted[0]), "防災");
     browser.screenshot("4-search");
 
     // Switch to English on the same page.
-    browser.click(&browser.find("#language-switch"));
-    browser.wait_for_url(|url| url.contains("/en/search"));
+    browser.click_through(&browser.find("#language-switch"), |url| url.contains("/en/search"));
     assert_eq!(browser.script("return document.documentElement.lang"), "en");
     assert_eq!(browser.text(&browser.find("h1")), "Search");
     assert!(!browser.find_all(".hit mark").is_empty(), "the same hits in English");
@@ -340,26 +361,26 @@ fn add_user(data: &Path, name: &str, role: &str, organization: &str) {
 fn sign_in(browser: &Driver, address: &str, name: &str) {
     browser.goto(&format!("{address}/login"));
     browser.type_text(&browser.find("#name"), name);
-    browser.type_text(&browser.find("#password"), &format!("{name}-password-123\u{E007}"));
-    browser.wait_for_url(|url| url.ends_with("/edit"));
+    let password = browser.find("#password");
+    browser.leave(
+        |browser| browser.type_text(&password, &format!("{name}-password-123\u{E007}")),
+        |url| url.ends_with("/edit"),
+    );
 }
 
 fn sign_out(browser: &Driver) {
-    browser.click(&browser.find(".workbar button[type=submit]"));
-    browser.wait_for_url(|url| !url.contains("/edit"));
+    browser.click_through(&browser.find(".workbar button[type=submit]"), |url| !url.contains("/edit"));
 }
 
 /// Opens an item's form from the editor's outline, replaces fields, saves, and waits for the editor.
 fn edit_fields(browser: &Driver, path: &str, fields: &[(&str, &str)]) {
-    browser.click(&browser.find(&format!("a[href$='/item?path={path}']")));
-    browser.wait_for_url(|url| url.contains("/item?path="));
+    browser.click_through(&browser.find(&format!("a[href$='/item?path={path}']")), |url| url.contains("/item?path="));
     for (field, text) in fields {
         let input = browser.find(&format!("[name='{field}']"));
         browser.clear(&input);
         browser.type_text(&input, text);
     }
-    browser.click(&browser.find("#save"));
-    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.click_through(&browser.find("#save"), |url| url.contains("saved=1"));
 }
 
 #[test]
@@ -387,13 +408,12 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
         &format!("/element/{row}/element"),
         Some(json!({ "using": "css selector", "value": "button" })),
     );
-    browser.click(roll_over[ELEMENT].as_str().unwrap());
-    browser.wait_for_url(|url| url.ends_with("/2025"));
+    browser.click_through(roll_over[ELEMENT].as_str().unwrap(), |url| url.ends_with("/2025"));
     browser.screenshot("7-roll-over");
 
     // A target: the script shows how it reads while typing; saving stores it.
-    browser.click(&browser.find("a[href$='/item?path=issues/1/indicators/1']"));
-    browser.wait_for_url(|url| url.contains("/item?path="));
+    browser
+        .click_through(&browser.find("a[href$='/item?path=issues/1/indicators/1']"), |url| url.contains("/item?path="));
     let target = browser.find("[name='target']");
     browser.clear(&target);
     browser.type_text(&target, "令和8年度までに75%以上");
@@ -407,11 +427,9 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
         std::thread::sleep(Duration::from_millis(100));
     }
     browser.screenshot("8-target");
-    browser.click(&browser.find("#save"));
-    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.click_through(&browser.find("#save"), |url| url.contains("saved=1"));
     // A budget in its written form.
-    browser.click(&browser.find("a[href$='/item?path=issues/1']"));
-    browser.wait_for_url(|url| url.contains("/item?path="));
+    browser.click_through(&browser.find("a[href$='/item?path=issues/1']"), |url| url.contains("/item?path="));
     let blank_year = browser
         .find_all("input[name^='budgets.'][name$='.year']")
         .into_iter()
@@ -421,11 +439,9 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
     let row = name.as_str().unwrap().split('.').nth(1).unwrap().to_string();
     browser.type_text(&blank_year, "令和7年度");
     browser.type_text(&browser.find(&format!("[name='budgets.{row}.amount']")), "85百万円");
-    browser.click(&browser.find("#save"));
-    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.click_through(&browser.find("#save"), |url| url.contains("saved=1"));
     // The editor submits the first draft; the public site does not show it yet.
-    browser.click(&browser.find("#submit"));
-    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.click_through(&browser.find("#submit"), |url| url.contains("saved=1"));
     assert!(browser.text(&browser.find("#state")).contains("承認待ち"));
     sign_out(&browser);
     browser.goto(&public_2025);
@@ -437,8 +453,7 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
     // The mayor approves and publishes; the public site shows the new target and budget.
     sign_in(&browser, &address, "sumiyoshi-mayor");
     browser.goto(&format!("{address}/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2025"));
-    browser.click(&browser.find("#publish"));
-    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.click_through(&browser.find("#publish"), |url| url.contains("saved=1"));
     sign_out(&browser);
     browser.goto(&public_2025);
     let page = browser.text(&browser.find("main"));
@@ -456,13 +471,11 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
         &[("results.0.actual", "99.9%"), ("results.0.reason", "区民アンケートの再集計による")],
     );
     edit_fields(&browser, "issues/1", &[("self_evaluation", "防災訓練の参加者が増え、目標を上回った。")]);
-    browser.click(&browser.find("#submit"));
-    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.click_through(&browser.find("#submit"), |url| url.contains("saved=1"));
     sign_out(&browser);
     sign_in(&browser, &address, "sumiyoshi-mayor");
     browser.goto(&format!("{address}/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024"));
-    browser.click(&browser.find("#publish"));
-    browser.wait_for_url(|url| url.contains("saved=1"));
+    browser.click_through(&browser.find("#publish"), |url| url.contains("saved=1"));
     browser.goto(&format!("{address}/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024"));
     let page = browser.text(&browser.find("main"));
     assert!(page.contains("防災訓練の参加者が増え、目標を上回った。"), "the self-evaluation is public");
