@@ -1585,11 +1585,22 @@ impl Reader<'_> {
             results.push(YearResult { fiscal_year, actual, published_mark, year_target });
         }
         indicator.results = results;
-        // A published mark that differs from the computed one needs a reason.
+        // A published mark that differs from the computed one needs a reason when it is entered or its actual
+        // changes. A difference already stored (an imported document's) is the audit's to flag, and does not
+        // stop the rest of the indicator from being edited.
         for (fiscal_year, field) in reasons {
-            let Some(mark) = indicator.result(fiscal_year).and_then(|result| result.published_mark.clone()) else {
+            let Some(result) = indicator.result(fiscal_year) else { continue };
+            let Some(mark) = result.published_mark.clone() else { continue };
+            let stored = before.result(fiscal_year);
+            let same_as_stored = stored.is_some_and(|stored| {
+                stored.published_mark.as_ref().map(|kept| kept.mark) == Some(mark.mark)
+                    && stored.actual.as_ref().map(|actual| &actual.original)
+                        == result.actual.as_ref().map(|actual| &actual.original)
+                    && stored.year_target == result.year_target
+            });
+            if same_as_stored && before.target == indicator.target {
                 continue;
-            };
+            }
             let computed = indicator.judge_year(fiscal_year, Rule::default(), |judgment| judgment.mark()).flatten();
             if let Some(computed) = computed {
                 if computed != mark.mark && mark.reason.is_none() {
@@ -1840,6 +1851,32 @@ mod tests {
         let Item::Indicator(indicator) = &item else { panic!() };
         let mark = indicator.results[0].published_mark.as_ref().unwrap();
         assert_eq!(mark.reason.as_deref(), Some("調査方法の変更により前年度と比較できないため"));
+    }
+
+    #[test]
+    fn a_stored_difference_does_not_block_other_edits_but_a_new_actual_asks_again() {
+        let context = EditContext::new(year());
+        // As imported: the document's A beside 50% against 60%, with no reason.
+        let mut indicator = Indicator::new(IndicatorKind::Outcome, "割合");
+        indicator.target = Some(TargetText::Parsed(parse_target("60%以上", context.parse()).unwrap()));
+        indicator.results.push(YearResult {
+            fiscal_year: year(),
+            actual: Some(parse_measure("50%").unwrap()),
+            published_mark: Some(PublishedMark {
+                mark: Mark::Achieved,
+                original: "A".into(),
+                shared_with: Vec::new(),
+                reason: None,
+            }),
+            year_target: None,
+        });
+        let mut item = Item::Indicator(indicator);
+        let mut values = FormValues::from_fields(&item.fields());
+        values.set("wording", "区民の割合");
+        item.apply(&values, context).unwrap();
+        values.set("results.0.actual", "51%");
+        let errors = item.apply(&values, context).unwrap_err();
+        assert_eq!(errors[0].field, "results.0.reason");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod actuals;
 pub mod edit;
 pub mod era;
 pub mod judgment;

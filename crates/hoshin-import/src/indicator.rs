@@ -58,7 +58,9 @@ pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearCont
             let (wording, target) = split_at_colon(main);
             indicator.wording = wording.to_string();
             indicator.target_change = change_label(main);
-            indicator.target = Some(TargetText::NotEvaluable { text: target.to_string(), reason });
+            // 「…割合：」 with nothing after the colon prints no target at all.
+            indicator.target =
+                (!target.is_empty()).then(|| TargetText::NotEvaluable { text: target.to_string(), reason });
         }
     }
     indicator.data_source = DATA_SOURCES
@@ -75,8 +77,14 @@ pub(crate) fn warn_if_not_evaluable(
     line: usize,
     what: impl std::fmt::Display,
 ) {
-    if let Some(TargetText::NotEvaluable { reason, .. }) = &indicator.target {
-        reader.warning(line, format!("{what}: target not evaluable: {reason}"));
+    match &indicator.target {
+        Some(TargetText::NotEvaluable { reason, .. }) => {
+            reader.warning(line, format!("{what}: target not evaluable: {reason}"));
+        }
+        None if indicator.kind == IndicatorKind::Outcome => {
+            reader.warning(line, format!("{what}: the document prints no target"));
+        }
+        _ => {}
     }
 }
 
@@ -230,7 +238,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_colon_targets_and_keeps_unreadable_ones() {
+    fn reads_colon_targets_keeps_unreadable_ones_and_an_empty_one_is_none() {
         let read = read_indicator(
             "地域活動協議会を知っている区民アンケート回答者の割合：40%以上",
             IndicatorKind::Outcome,
@@ -243,8 +251,12 @@ mod tests {
             IndicatorKind::Outcome,
             &context(),
         );
-        assert!(matches!(read.target, Some(TargetText::NotEvaluable { .. })));
+        // Nothing after the colon: the document prints no target.
+        assert_eq!(read.target, None);
         assert_eq!(read.wording, "区役所が様々な機会を通じて区民の意見やニーズを把握していると感じる区民の割合");
+        let read = read_indicator("区民の満足度：前年並み", IndicatorKind::Outcome, &context());
+        assert!(matches!(&read.target, Some(TargetText::NotEvaluable { text, .. }) if text == "前年並み"));
+        assert_eq!(read.wording, "区民の満足度");
     }
 
     #[test]

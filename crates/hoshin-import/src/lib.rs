@@ -18,6 +18,7 @@ mod outline;
 pub mod samples;
 mod source;
 mod summary;
+pub mod table;
 mod yearend;
 
 use hoshin_core::{FiscalYear, Organization, PolicyContent, Stage};
