@@ -10,10 +10,10 @@ use crate::edit::{
     field_label, item, replace, Collection, EditContext, FieldError, FormValues, Item, ItemPath, Problem,
 };
 use crate::judgment::{Rule, Step};
-use crate::model::{Indicator, IssueId, PolicyContent};
+use crate::model::{Indicator, IssueId, PolicyContent, YearResult};
 use crate::quantity::Unit;
 use crate::text::{circled_number, compact, Lang};
-use crate::{parse_fiscal_year, FiscalYear, Number};
+use crate::{parse_fiscal_year, parse_measure, FiscalYear, Number};
 
 /// A column of the actuals sheet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -429,6 +429,10 @@ fn plan_row<'a>(
     if [Column::Actual, Column::Mark, Column::Reason].iter().all(|&column| cell(column).is_empty()) {
         return Ok(RowPlan { path, issue: issue_id, fiscal_year, after: before.clone(), before });
     }
+    // Excel's 62.5% arrives as 0.625: asked about before anything else, since it would also misjudge the mark.
+    if let Some(value) = bare_fraction_in(&before, fiscal_year, cell(Column::Actual)) {
+        return Err(BulkProblem::BareFraction { value });
+    }
     // The indicator's own form, with this year's row changed, read back by the form's rules.
     let original = Item::Indicator(before.clone());
     let fields = original.fields();
@@ -465,9 +469,6 @@ fn plan_row<'a>(
     let Item::Indicator(after) = edited else {
         return Err(BulkProblem::NoSuchIndicator { issue: issue_id, number });
     };
-    if let Some(value) = bare_fraction(&after, fiscal_year) {
-        return Err(BulkProblem::BareFraction { value });
-    }
     Ok(RowPlan { path, issue: issue_id, fiscal_year, before, after })
 }
 
@@ -505,19 +506,24 @@ fn same_wording(sheet: &str, policy: &str) -> bool {
     !sheet.is_empty() && (sheet == policy || policy.contains(&sheet) || sheet.contains(&policy))
 }
 
-/// A bare number of at most 1 that the judgment would read as a percentage.
-fn bare_fraction(indicator: &Indicator, fiscal_year: FiscalYear) -> Option<String> {
-    let actual = indicator.result(fiscal_year)?.actual.as_ref()?;
+/// The actual `text` when it is a bare number of at most 1 that the judgment of `indicator` would read as a
+/// percentage.
+fn bare_fraction_in(indicator: &Indicator, fiscal_year: FiscalYear, text: &str) -> Option<String> {
+    let actual = parse_measure(text).ok()?;
     let quantity = actual.quantity()?;
     if quantity.unit != Unit::None || quantity.value > Number::from_integer(1) || quantity.value.is_zero() {
         return None;
     }
-    let assumed_percent = indicator
+    let mut probe = indicator.clone();
+    let year_target = probe.result(fiscal_year).and_then(|result| result.year_target.clone());
+    probe.results.retain(|result| result.fiscal_year != fiscal_year);
+    probe.results.push(YearResult { fiscal_year, actual: Some(actual), published_mark: None, year_target });
+    let assumed_percent = probe
         .judge_year(fiscal_year, Rule::default(), |judgment| {
             judgment.steps.iter().any(|step| matches!(step, Step::UnitAssumed { unit: Unit::Percent }))
         })
         .unwrap_or(false);
-    assumed_percent.then(|| actual.original.clone())
+    assumed_percent.then(|| text.to_string())
 }
 
 #[cfg(test)]

@@ -260,6 +260,7 @@ async fn signing_in_with_a_password_csrf_and_the_failure_limit() {
 /// Every mutating route, as (path, form).
 fn mutating_routes(revision: i64) -> Vec<(String, Vec<(&'static str, String)>)> {
     let revision = revision.to_string();
+    let revision_for_actuals = revision.clone();
     vec![
         (
             format!("{POLICY}/item"),
@@ -299,6 +300,13 @@ fn mutating_routes(revision: i64) -> Vec<(String, Vec<(&'static str, String)>)> 
             ],
         ),
         ("/admin/users/member".to_string(), vec![("op", "disable".into())]),
+        (
+            format!("{POLICY}/actuals/apply"),
+            vec![
+                ("rows", r#"[[1,["課題番号","指標番号","実績値"]],[2,["1","1","44.0%"]]]"#.into()),
+                ("revision", revision_for_actuals),
+            ],
+        ),
     ]
 }
 
@@ -306,7 +314,7 @@ fn mutating_routes(revision: i64) -> Vec<(String, Vec<(&'static str, String)>)> 
 fn allowed(who: &str, route: usize) -> bool {
     match who {
         "admin" => true,
-        "editor" => route <= 5 || route == 8,
+        "editor" => route <= 5 || route == 8 || route == 11,
         "mayor" => route == 6 || route == 7,
         _ => false,
     }
@@ -543,4 +551,167 @@ async fn submit_publish_roll_over_and_the_public_site() {
     assert!(!get(&store, None, "/").await.body.contains("2025年度"));
     let again = post(&store, Some("editor"), &format!("{POLICY}/roll-over"), &[]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "a second roll-over is refused");
+}
+
+/// A multipart form as a browser sends it: text fields, then an optional file.
+async fn post_multipart(
+    store: &Arc<dyn Store>,
+    who: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Reply {
+    const BOUNDARY: &str = "----hoshin-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    if let Some((file_name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(header::COOKIE, format!("hoshin_session=token-{who}"))
+        .body(Body::from(body))
+        .unwrap();
+    send(store, request).await
+}
+
+/// Unescapes the few entities askama writes in attribute values.
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn first_actual(store_copy: &hoshin_store::WorkingCopy) -> String {
+    let indicator = &store_copy.content.issues[0].indicators[0];
+    indicator.result(key().fiscal_year).unwrap().actual.as_ref().unwrap().original.clone()
+}
+
+#[tokio::test]
+async fn bulk_actuals_are_previewed_then_saved_in_one_write() {
+    let store = store().await;
+    let actuals = format!("{POLICY}/actuals");
+    // The template holds every indicator with what the policy says now, as CSV for Excel.
+    let template = get(&store, Some("editor"), &format!("{actuals}.csv")).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert!(template.body.starts_with('\u{FEFF}'));
+    assert!(template.body.contains("課題番号,指標番号,指標,年度,実績値,区の評価"));
+    assert!(template.body.contains("43.9%"));
+    let copy = store.working_copy(&key()).await.unwrap();
+    let indicators: usize = copy.content.issues.iter().map(|issue| issue.indicators.len()).sum();
+    assert_eq!(template.body.lines().count(), indicators + 1);
+
+    // The template with one actual changed: the preview shows that change and its judgment, nothing else.
+    let sheet = template.body.replacen("43.9%", "56.0%", 1);
+    let preview =
+        post_multipart(&store, "editor", &actuals, &[("csrf", "csrf-editor")], Some(("actuals.csv", sheet.as_bytes())))
+            .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("変更される指標 1件"), "{}", preview.body);
+    assert!(preview.body.contains("43.9%</span> → <strong class=\"after\">56.0%"));
+    let planned = hoshin_core::actuals::plan(
+        &copy.content,
+        key().fiscal_year,
+        &hoshin_import::table::read_text(&sheet)
+            .unwrap()
+            .into_iter()
+            .map(|row| (row.number, row.cells))
+            .collect::<Vec<_>>(),
+    );
+    let computed = planned.changes[0]
+        .after
+        .judge_year(key().fiscal_year, hoshin_core::Rule::default(), |judgment| judgment.mark())
+        .flatten()
+        .unwrap();
+    assert!(preview.body.contains(&format!("<strong class=\"computed\">{}</strong>", computed.letter())));
+    assert_eq!(first_actual(&store.working_copy(&key()).await.unwrap()), "43.9%", "a preview writes nothing");
+
+    // Confirming saves it, in one revision, audited under the editor's name.
+    let rows = unescape(&preview.hidden("rows"));
+    let revision = preview.hidden("revision");
+    let applied =
+        post(&store, Some("editor"), &format!("{actuals}/apply"), &[("rows", &rows), ("revision", &revision)]).await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    assert!(applied.location().ends_with("?saved=1"));
+    let after = store.working_copy(&key()).await.unwrap();
+    assert_eq!(first_actual(&after), "56.0%");
+    assert_eq!(after.revision, copy.revision + 1);
+    let audit = store.policy_audit(&key(), 1).await.unwrap();
+    assert_eq!(audit[0].actor, "editor");
+
+    // Confirming the same preview again is refused: the policy changed since it was read.
+    let stale =
+        post(&store, Some("editor"), &format!("{actuals}/apply"), &[("rows", &rows), ("revision", &revision)]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("確認した後に"));
+    assert_eq!(store.working_copy(&key()).await.unwrap().revision, after.revision);
+}
+
+#[tokio::test]
+async fn bulk_actuals_refuse_bad_sheets_with_messages_and_write_nothing() {
+    let store = store().await;
+    let actuals = format!("{POLICY}/actuals");
+    let before = store.working_copy(&key()).await.unwrap();
+    let csrf = [("csrf", "csrf-editor")];
+
+    // Nothing chosen, a picture, a workbook with Excel's 62.5% as 0.625, a sheet with slipped rows.
+    let empty = post_multipart(&store, "editor", &actuals, &csrf, None).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("ファイルを選ぶか、表を貼り付けてください"));
+    let picture =
+        post_multipart(&store, "editor", &actuals, &csrf, Some(("photo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"))).await;
+    assert_eq!(picture.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(picture.body.contains("表として読めません"), "{}", picture.body);
+
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (column, header) in ["課題番号", "指標番号", "実績値"].iter().enumerate() {
+        sheet.write_string(0, column as u16, *header).unwrap();
+    }
+    sheet.write_number(1, 0, 1).unwrap();
+    sheet.write_number(1, 1, 1).unwrap();
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0.0%");
+    sheet.write_number_with_format(1, 2, 0.625, &percent).unwrap();
+    let bytes = workbook.save_to_buffer().unwrap();
+    let excel = post_multipart(&store, "editor", &actuals, &csrf, Some(("actuals.xlsx", &bytes))).await;
+    assert_eq!(excel.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(excel.body.contains("単位がありません"), "{}", excel.body);
+    assert!(!excel.body.contains("id=\"apply\""), "no confirmation while a row has a problem");
+
+    let slipped = "課題番号\t指標番号\t指標\t実績値\n1\t1\t区民の防災意識\t50%\n";
+    let pasted = post_multipart(&store, "editor", &actuals, &[("csrf", "csrf-editor"), ("text", slipped)], None).await;
+    assert_eq!(pasted.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(pasted.body.contains("行がずれていないか"), "{}", pasted.body);
+    assert!(pasted.body.contains("区民の防災意識"), "the pasted table is kept to fix");
+
+    // An upload over the limit gets a message, not a dropped connection.
+    let huge = vec![b'a'; hoshin_import::MAX_INPUT_BYTES + 1024];
+    let large = post_multipart(&store, "editor", &actuals, &csrf, Some(("huge.csv", &huge))).await;
+    assert_eq!(large.status, StatusCode::BAD_REQUEST);
+    assert!(large.body.contains("大きすぎます"), "{}", large.body);
+
+    // Another ward's editor and a council member may not read or use the page; CSRF is checked.
+    assert_eq!(get(&store, Some("kita"), &actuals).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(get(&store, Some("member"), &format!("{actuals}.csv")).await.status, StatusCode::FORBIDDEN);
+    let forged = post_multipart(&store, "editor", &actuals, &[("csrf", "csrf-kita"), ("text", slipped)], None).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(store.working_copy(&key()).await.unwrap().revision, before.revision, "nothing was written");
 }

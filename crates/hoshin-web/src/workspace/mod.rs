@@ -5,6 +5,7 @@
 //! session's CSRF token.
 
 mod account;
+mod actuals;
 mod cycle;
 mod editor;
 mod forms;
@@ -12,7 +13,7 @@ mod users;
 mod words;
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
@@ -43,6 +44,17 @@ pub fn routes() -> Router<AppState> {
         .route("/edit/{city}/{name}/{year}/move", post(editor::move_item))
         .route("/edit/{city}/{name}/{year}/remove", get(editor::remove_page).post(editor::remove_item))
         .route("/edit/{city}/{name}/{year}/history", get(editor::history))
+        .route(
+            "/edit/{city}/{name}/{year}/actuals",
+            get(actuals::page)
+                .post(actuals::preview)
+                .layer(DefaultBodyLimit::max(actuals::MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/edit/{city}/{name}/{year}/actuals.csv", get(actuals::template_csv))
+        .route(
+            "/edit/{city}/{name}/{year}/actuals/apply",
+            post(actuals::apply).layer(DefaultBodyLimit::max(actuals::MAX_UPLOAD_BYTES)),
+        )
         .route("/edit/{city}/{name}/{year}/submit", post(cycle::submit))
         .route("/edit/{city}/{name}/{year}/withdraw", post(cycle::withdraw))
         .route("/edit/{city}/{name}/{year}/publish", post(cycle::publish))
