@@ -471,6 +471,16 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
         &[("results.0.actual", "99.9%"), ("results.0.reason", "区民アンケートの再集計による")],
     );
     edit_fields(&browser, "issues/1", &[("self_evaluation", "防災訓練の参加者が増え、目標を上回った。")]);
+    // More actuals in bulk: a pasted table, previewed with its judgment, then saved.
+    browser.click_through(&browser.find("#bulk-actuals"), |url| url.ends_with("/actuals"));
+    browser.type_text(&browser.find("#sheet-text"), "課題番号,指標番号,実績値\n2,1,83.5%\n");
+    browser.click_through(&browser.find("#check"), |url| url.ends_with("/actuals"));
+    let summary = browser.text(&browser.find("#summary"));
+    assert!(summary.contains("変更される指標 1件"), "the preview: 「{summary}」");
+    let change = browser.text(&browser.find("table.bulk-changes tbody tr"));
+    assert!(change.contains("82.8%") && change.contains("83.5%"), "before and after: 「{change}」");
+    browser.screenshot("10-bulk-preview");
+    browser.click_through(&browser.find("#apply"), |url| url.contains("saved=1"));
     browser.click_through(&browser.find("#submit"), |url| url.contains("saved=1"));
     sign_out(&browser);
     sign_in(&browser, &address, "sumiyoshi-mayor");
@@ -480,7 +490,8 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
     let page = browser.text(&browser.find("main"));
     assert!(page.contains("防災訓練の参加者が増え、目標を上回った。"), "the self-evaluation is public");
     assert!(page.contains("99.9%"), "the entered actual is public");
-    browser.screenshot("10-year-end");
+    assert!(page.contains("83.5%"), "the actual entered in bulk is public");
+    browser.screenshot("11-year-end");
 
     let _ = std::fs::remove_dir_all(&temp);
 }
