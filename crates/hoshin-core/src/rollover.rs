@@ -170,7 +170,44 @@ pub enum Lack {
     FuturePolicy,
 }
 
+/// The part of the work a [`Lack`] belongs to, as a to-do list groups them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    Plan,
+    Targets,
+    Actuals,
+    Evaluation,
+}
+
+impl Part {
+    pub const ALL: [Part; 4] = [Part::Actuals, Part::Evaluation, Part::Targets, Part::Plan];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Part::Plan, Lang::Ja) => "計画（目標・経営課題・戦略・予算）",
+            (Part::Targets, Lang::Ja) => "目標値",
+            (Part::Actuals, Lang::Ja) => "実績と区の評価",
+            (Part::Evaluation, Lang::Ja) => "自己評価と今後の方針",
+            (Part::Plan, Lang::En) => "Plan (goal, issues, strategies, budgets)",
+            (Part::Targets, Lang::En) => "Targets",
+            (Part::Actuals, Lang::En) => "Actuals and published marks",
+            (Part::Evaluation, Lang::En) => "Self-evaluation and future policy",
+        }
+    }
+}
+
 impl Lack {
+    pub fn part(&self) -> Part {
+        match self {
+            Lack::Goal | Lack::Issues | Lack::IssueTitle | Lack::Strategies | Lack::Indicators | Lack::Budget(..) => {
+                Part::Plan
+            }
+            Lack::Target | Lack::TargetNotEvaluable | Lack::TargetPastDeadline(_) => Part::Targets,
+            Lack::Actual(_) | Lack::PublishedMark(_) => Part::Actuals,
+            Lack::SelfEvaluation | Lack::FuturePolicy => Part::Evaluation,
+        }
+    }
+
     pub fn message(&self, lang: Lang) -> String {
         let ja = lang == Lang::Ja;
         match self {

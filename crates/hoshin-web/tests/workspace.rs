@@ -715,3 +715,29 @@ async fn bulk_actuals_refuse_bad_sheets_with_messages_and_write_nothing() {
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert_eq!(store.working_copy(&key()).await.unwrap().revision, before.revision, "nothing was written");
 }
+
+#[tokio::test]
+async fn the_to_do_list_groups_what_is_missing_per_policy_for_those_who_may_read_it() {
+    let store = store().await;
+    // An actual emptied: the year-end list asks for it, under actuals, with a link to the indicator's form.
+    let mut form = item_form(&store, "editor", "issues/1/indicators/1").await;
+    set(&mut form, "results.0.actual", "");
+    set(&mut form, "results.0.mark", "");
+    let saved = post_raw(&store, Some("editor"), &format!("{POLICY}/item"), &form).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let todo = get(&store, Some("editor"), "/edit/todo").await;
+    assert_eq!(todo.status, StatusCode::OK);
+    assert!(todo.body.contains("住吉区運営方針"));
+    assert!(todo.body.contains("実績と区の評価（"), "{}", todo.body);
+    assert!(todo.body.contains(&format!("{POLICY}/item?path=issues/1/indicators/1")));
+    assert!(todo.body.contains("令和6年度の実績が未入力です"), "{}", todo.body);
+    // The dashboard's count links to the list.
+    assert!(get(&store, Some("editor"), "/edit").await.body.contains("/edit/todo#todo-"));
+    // A council member reads it without edit links; another ward's editor does not see 住吉区 at all.
+    let member = get(&store, Some("member"), "/edit/todo").await;
+    assert!(member.body.contains("住吉区運営方針"));
+    assert!(!member.body.contains("/item?path="));
+    let kita = get(&store, Some("kita"), "/edit/todo").await;
+    assert_eq!(kita.status, StatusCode::OK);
+    assert!(!kita.body.contains("住吉区運営方針"));
+}

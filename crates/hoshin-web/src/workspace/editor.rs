@@ -42,7 +42,7 @@ pub fn next_stages(latest: Option<Stage>) -> Vec<Stage> {
     }
 }
 
-fn policy_title(key: &PolicyKey, lang: Lang) -> String {
+pub fn policy_title(key: &PolicyKey, lang: Lang) -> String {
     match lang {
         Lang::Ja => format!("{} {}運営方針", key.fiscal_year.label(lang), key.organization.name),
         Lang::En => format!("{} operating policy, {}", key.organization.name, key.fiscal_year.label(lang)),
@@ -62,6 +62,7 @@ pub struct DraftRow {
     pub latest: String,
     pub state: String,
     pub missing: usize,
+    pub todo_anchor: String,
     pub roll_over: Option<String>,
 }
 
@@ -102,6 +103,7 @@ pub async fn dashboard(State(state): State<AppState>, account: Account, uri: Uri
             latest: draft.latest_stage.map_or_else(|| "—".to_string(), |stage| stage.label(account.lang).to_string()),
             state: state_text,
             missing,
+            todo_anchor: super::todo::anchor(&draft.key),
             roll_over: (!next_exists && draft.versions > 0 && account.can(Action::Edit, Some(&draft.key.organization)))
                 .then(|| editor_url(work.prefix(), &draft.key, "/roll-over")),
         });
@@ -161,7 +163,7 @@ pub struct SavedQuery {
     saved: Option<String>,
 }
 
-fn item_label(item: &Item, lang: Lang) -> String {
+pub fn item_label(item: &Item, lang: Lang) -> String {
     let (code, text) = item.summary();
     let kind = item.kind().label(lang);
     match code {

@@ -9,6 +9,7 @@ mod actuals;
 mod cycle;
 mod editor;
 mod forms;
+mod todo;
 mod users;
 mod words;
 
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(account::change_password))
         .route("/edit", get(editor::dashboard))
         .route("/edit/preview", get(editor::preview))
+        .route("/edit/todo", get(todo::page))
         .route("/edit/{city}/{name}/{year}", get(editor::page))
         .route("/edit/{city}/{name}/{year}/item", get(editor::item_page).post(editor::save_item))
         .route("/edit/{city}/{name}/{year}/new", get(editor::new_page).post(editor::create_item))

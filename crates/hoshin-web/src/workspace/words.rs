@@ -100,6 +100,9 @@ pub struct WorkWords {
     pub changed_since_preview: &'static str,
     pub try_again: &'static str,
     pub history_whole: &'static str,
+    pub todo: &'static str,
+    pub todo_help: &'static str,
+    pub total: &'static str,
 }
 
 pub const JA: WorkWords = WorkWords {
@@ -200,6 +203,9 @@ pub const JA: WorkWords = WorkWords {
     changed_since_preview: "確認した後に、この運営方針がほかの人によって変更されました。変更内容を確認し直してください。何も保存されていません。",
     try_again: "もう一度読み込む",
     history_whole: "運営方針全体の変更履歴",
+    todo: "未記入の項目一覧",
+    todo_help: "作業中の運営方針ごとに、次の段階（年度末評価など）に向けて未記入の項目を示します。項目名を選ぶと、その項目の編集画面を開きます。",
+    total: "合計",
 };
 
 pub const EN: WorkWords = WorkWords {
@@ -300,6 +306,9 @@ pub const EN: WorkWords = WorkWords {
     changed_since_preview: "Someone changed this policy after your preview. Check the changes again. Nothing has been saved.",
     try_again: "Read again",
     history_whole: "History of the whole policy",
+    todo: "What is missing",
+    todo_help: "For each working copy, what is missing before its next stage (such as the year-end evaluation). Choose an item to open its form.",
+    total: "Total",
 };
 
 pub fn work_words(lang: Lang) -> &'static WorkWords {
