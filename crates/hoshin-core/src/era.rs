@@ -356,3 +356,30 @@ mod tests {
         }
     }
 }
+
+/// The calendar date of a count of days from 1970-01-01 (Howard Hinnant's `civil_from_days`): for the edges
+/// that turn a clock or a spreadsheet's serial date into a date.
+pub fn date_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 } as u32;
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::date_from_days;
+
+    #[test]
+    fn days_to_dates() {
+        assert_eq!(date_from_days(0), (1970, 1, 1));
+        assert_eq!(date_from_days(19_814), (2024, 4, 1));
+        assert_eq!(date_from_days(-25_508), (1900, 3, 1));
+        assert_eq!(date_from_days(11_016), (2000, 2, 29));
+    }
+}

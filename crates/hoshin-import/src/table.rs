@@ -240,27 +240,13 @@ fn cell_text(cell: &Data) -> String {
         Data::Bool(value) => (if *value { "TRUE" } else { "FALSE" }).to_string(),
         Data::DateTime(value) if value.is_datetime() && value.as_f64() >= 61.0 => {
             let serial = value.as_f64();
-            let (year, month, day) = civil_from_days(serial.floor() as i64 - 25_569);
+            let (year, month, day) = hoshin_core::era::date_from_days(serial.floor() as i64 - 25_569);
             format!("{year:04}-{month:02}-{day:02}")
         }
         Data::DateTime(value) => float_text(value.as_f64()),
         Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
         Data::Error(error) => format!("#{error:?}"),
     }
-}
-
-/// The calendar date of a day count from 1970-01-01 (Howard Hinnant's `civil_from_days`). Excel's serial
-/// date 25569 is 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * shifted_month + 2) / 5 + 1) as u32;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 } as u32;
-    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// The shortest decimal form of a spreadsheet number, without the binary noise of a computed cell
@@ -369,12 +355,5 @@ mod tests {
         assert_eq!(float_text(100.0), "100");
         assert_eq!(float_text(0.625), "0.625");
         assert_eq!(float_text(-3.25), "-3.25");
-    }
-
-    #[test]
-    fn serial_dates_are_calendar_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(45_383 - 25_569), (2024, 4, 1));
-        assert_eq!(civil_from_days(-25_508), (1900, 3, 1));
     }
 }
