@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod actuals;
+pub mod council;
 pub mod edit;
 pub mod era;
 pub mod judgment;

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! hoshin-dump 1
-//! schema 3
+//! schema 4
 //! table organizations id city name kind
 //! [1,"大阪市","住吉区","ward"]
 //! end organizations 1
@@ -31,7 +31,7 @@ use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 pub const FORMAT: u32 = 1;
 
 /// The schema version a dump of this build describes: the number of the newest migration.
-pub const SCHEMA: u32 = 3;
+pub const SCHEMA: u32 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Type {
@@ -141,6 +141,83 @@ const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "council_members",
+        columns: &[
+            ("id", I),
+            ("organization_id", I),
+            ("name", T),
+            ("term_start", I),
+            ("user_id", I),
+            ("created_at", T),
+        ],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "council_meetings",
+        columns: &[
+            ("id", I),
+            ("organization_id", I),
+            ("held_on", T),
+            ("kind", T),
+            ("title", T),
+            ("agenda", T),
+            ("minutes_url", T),
+            ("created_at", T),
+        ],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "opinions",
+        columns: &[
+            ("id", I),
+            ("organization_id", I),
+            ("fiscal_year", I),
+            ("version_id", I),
+            ("item_path", T),
+            ("author_kind", T),
+            ("member_id", I),
+            ("source", T),
+            ("meeting_id", I),
+            ("body", T),
+            ("state", T),
+            ("contact", T),
+            ("received_at", T),
+            ("entered_by", T),
+            ("moderated_by", T),
+            ("moderated_at", T),
+        ],
+        order_by: "id",
+        identity: Some("id"),
+    },
+    Table {
+        name: "opinion_responses",
+        columns: &[
+            ("opinion_id", I),
+            ("status", T),
+            ("body", T),
+            ("reflected_version_id", I),
+            ("responded_by", T),
+            ("responded_at", T),
+        ],
+        order_by: "opinion_id",
+        identity: None,
+    },
+    Table {
+        name: "council_ratings",
+        columns: &[("member_id", I), ("fiscal_year", I), ("issue", T), ("score", I), ("comment", T), ("rated_at", T)],
+        order_by: "member_id, fiscal_year, issue",
+        identity: None,
+    },
+    Table {
+        name: "council_feedback",
+        columns: &[("member_id", I), ("fiscal_year", I), ("answer", I), ("answered_at", T)],
+        order_by: "member_id, fiscal_year",
+        identity: None,
+    },
+    Table { name: "inbox_seen", columns: &[("user_id", I), ("seen_at", T)], order_by: "user_id", identity: None },
+    Table {
         name: "audit_log",
         columns: &[("id", I), ("at", T), ("actor", T), ("action", T), ("entity", T), ("before", T), ("after", T)],
         order_by: "id",
@@ -246,8 +323,9 @@ impl SqlStore {
         // TRUNCATE is not a row DELETE: the append-only triggers of the audit log do not fire, which is what a
         // restore of a whole database means.
         sqlx::query(
-            "TRUNCATE search_entries, audit_log, indicator_years, series, working_copies, versions, policies, \
-             sessions, users, organizations",
+            "TRUNCATE search_entries, audit_log, inbox_seen, council_feedback, council_ratings, opinion_responses, \
+             opinions, council_meetings, council_members, indicator_years, series, working_copies, versions, \
+             policies, sessions, users, organizations",
         )
         .execute(&mut *tx)
         .await?;

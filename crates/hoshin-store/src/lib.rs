@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod council;
 pub mod document;
 mod dump;
 pub mod search;
@@ -21,6 +22,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use hoshin_core::{Era, FiscalYear, Organization, PolicyContent, Role, Stage};
 
+pub use council::{
+    CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, EventKind, Meeting, Moderation, NewCouncilMember,
+    NewMeeting, NewOpinion, NewResponse, Opinion, OpinionFilter, OpinionResponse, VersionRef,
+};
 pub use dump::{restore, DumpStats};
 pub use sql::{entity, SqlStore};
 
@@ -396,6 +401,57 @@ pub trait Store: Send + Sync {
     async fn delete_sessions(&self, user_id: i64) -> Result<u64>;
     /// Ends sessions last seen before `before` (Unix seconds); returns how many.
     async fn delete_stale_sessions(&self, before: i64) -> Result<u64>;
+
+    /// Adds a member to an organization's council, optionally linked to a council-member account.
+    async fn add_council_member(&self, member: &NewCouncilMember, actor: &str) -> Result<CouncilMember>;
+    /// An organization's council members, newest term first.
+    async fn council_members(&self, organization: &Organization) -> Result<Vec<CouncilMember>>;
+    /// The council member an account is, in its newest term.
+    async fn council_member_of(&self, user: &str) -> Result<Option<CouncilMember>>;
+    async fn add_meeting(&self, meeting: &NewMeeting, actor: &str) -> Result<Meeting>;
+    /// An organization's meetings, newest first.
+    async fn meetings(&self, organization: &Organization) -> Result<Vec<Meeting>>;
+    /// Records an opinion about an item of a policy, tied to its latest published version. The opinion box's
+    /// wait for moderation; the rest are published at once. `actor` is empty for the public opinion box.
+    async fn add_opinion(&self, opinion: &NewOpinion, actor: &str) -> Result<Opinion>;
+    async fn opinion(&self, id: i64) -> Result<Opinion>;
+    /// Opinions with their responses, newest first.
+    async fn opinions(&self, filter: &OpinionFilter) -> Result<Vec<Opinion>>;
+    /// Publishes (with the text given) or rejects a pending opinion. [`StoreError::Conflict`] when it was
+    /// moderated already.
+    async fn moderate_opinion(&self, id: i64, decision: &Moderation, actor: &str) -> Result<Opinion>;
+    /// Records or replaces the ward's response to a published opinion.
+    async fn respond_to_opinion(&self, id: i64, response: &NewResponse, actor: &str) -> Result<Opinion>;
+    /// Records or replaces a member's rating of an issue's results of a fiscal year.
+    async fn rate_results(
+        &self,
+        member_id: i64,
+        fiscal_year: FiscalYear,
+        issue: &str,
+        score: u8,
+        comment: Option<&str>,
+        actor: &str,
+    ) -> Result<()>;
+    async fn council_ratings(&self, organization: &Organization, fiscal_year: FiscalYear)
+        -> Result<Vec<CouncilRating>>;
+    /// Records or replaces a member's answer to the feedback question of a fiscal year.
+    async fn answer_feedback(&self, member_id: i64, fiscal_year: FiscalYear, answer: bool, actor: &str) -> Result<()>;
+    async fn council_feedback(
+        &self,
+        organization: &Organization,
+        fiscal_year: FiscalYear,
+    ) -> Result<Vec<CouncilFeedback>>;
+    /// Published versions, opinions (pending ones too when asked) and responses, newest first, of one
+    /// organization or of all.
+    async fn council_events(
+        &self,
+        organization: Option<&Organization>,
+        include_pending: bool,
+        limit: usize,
+    ) -> Result<Vec<CouncilEvent>>;
+    /// The newest event time an account has seen in its inbox.
+    async fn inbox_seen(&self, user_id: i64) -> Result<Option<String>>;
+    async fn mark_inbox_seen(&self, user_id: i64, at: &str) -> Result<()>;
 
     /// The series of an organization, each with every year.
     async fn organization_series(&self, organization: &Organization) -> Result<Vec<Series>>;

@@ -18,9 +18,11 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use crate::document;
 use crate::search::{self, Query};
 use crate::{
-    AuditEntry, Backend, Counts, DatabaseUrl, DraftSummary, Imported, LeagueRow, NewImport, NewUser, PolicyKey,
-    PolicyOverview, PolicySummary, Result, SearchFilter, SearchHit, Series, SeriesPoint, Session, Source, Store,
-    StoreError, StoredPolicy, User, UserChange, VersionInfo, WorkingCopy, YearRow,
+    AuditEntry, Backend, CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, Counts, DatabaseUrl,
+    DraftSummary, Imported, LeagueRow, Meeting, Moderation, NewCouncilMember, NewImport, NewMeeting, NewOpinion,
+    NewResponse, NewUser, Opinion, OpinionFilter, PolicyKey, PolicyOverview, PolicySummary, Result, SearchFilter,
+    SearchHit, Series, SeriesPoint, Session, Source, Store, StoreError, StoredPolicy, User, UserChange, VersionInfo,
+    WorkingCopy, YearRow,
 };
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -1257,6 +1259,95 @@ impl Store for SqlStore {
 
     async fn create_user(&self, user: &NewUser, actor: &str) -> Result<User> {
         self.create_user_row(user, actor).await
+    }
+
+    async fn add_council_member(&self, member: &NewCouncilMember, actor: &str) -> Result<CouncilMember> {
+        self.add_council_member_row(member, actor).await
+    }
+
+    async fn council_members(&self, organization: &Organization) -> Result<Vec<CouncilMember>> {
+        self.council_members_rows(organization).await
+    }
+
+    async fn council_member_of(&self, user: &str) -> Result<Option<CouncilMember>> {
+        self.council_member_of_row(user).await
+    }
+
+    async fn add_meeting(&self, meeting: &NewMeeting, actor: &str) -> Result<Meeting> {
+        self.add_meeting_row(meeting, actor).await
+    }
+
+    async fn meetings(&self, organization: &Organization) -> Result<Vec<Meeting>> {
+        self.meetings_rows(organization).await
+    }
+
+    async fn add_opinion(&self, opinion: &NewOpinion, actor: &str) -> Result<Opinion> {
+        self.add_opinion_row(opinion, actor).await
+    }
+
+    async fn opinion(&self, id: i64) -> Result<Opinion> {
+        self.opinion_row(id).await
+    }
+
+    async fn opinions(&self, filter: &OpinionFilter) -> Result<Vec<Opinion>> {
+        self.opinions_rows(filter).await
+    }
+
+    async fn moderate_opinion(&self, id: i64, decision: &Moderation, actor: &str) -> Result<Opinion> {
+        self.moderate_row(id, decision, actor).await
+    }
+
+    async fn respond_to_opinion(&self, id: i64, response: &NewResponse, actor: &str) -> Result<Opinion> {
+        self.respond_row(id, response, actor).await
+    }
+
+    async fn rate_results(
+        &self,
+        member_id: i64,
+        fiscal_year: FiscalYear,
+        issue: &str,
+        score: u8,
+        comment: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
+        self.rate_row(member_id, fiscal_year, issue, score, comment, actor).await
+    }
+
+    async fn council_ratings(
+        &self,
+        organization: &Organization,
+        fiscal_year: FiscalYear,
+    ) -> Result<Vec<CouncilRating>> {
+        self.ratings_rows(organization, fiscal_year).await
+    }
+
+    async fn answer_feedback(&self, member_id: i64, fiscal_year: FiscalYear, answer: bool, actor: &str) -> Result<()> {
+        self.answer_feedback_row(member_id, fiscal_year, answer, actor).await
+    }
+
+    async fn council_feedback(
+        &self,
+        organization: &Organization,
+        fiscal_year: FiscalYear,
+    ) -> Result<Vec<CouncilFeedback>> {
+        self.feedback_rows(organization, fiscal_year).await
+    }
+
+    async fn council_events(
+        &self,
+        organization: Option<&Organization>,
+        include_pending: bool,
+        limit: usize,
+    ) -> Result<Vec<CouncilEvent>> {
+        self.council_events_rows(organization, include_pending, limit).await
+    }
+
+    async fn inbox_seen(&self, user_id: i64) -> Result<Option<String>> {
+        self.inbox_seen_row(user_id).await
+    }
+
+    async fn mark_inbox_seen(&self, user_id: i64, at: &str) -> Result<()> {
+        self.mark_inbox_seen_row(user_id, at).await
     }
 
     async fn users(&self) -> Result<Vec<User>> {

@@ -8,12 +8,14 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use hoshin_core::council::{MeetingKind, OpinionAuthor, OpinionSource, OpinionState, ResponseStatus, Term};
 use hoshin_core::Role;
 use hoshin_core::{
     FiscalYear, Indicator, IndicatorKind, Issue, IssueId, Organization, PolicyContent, Stage, TargetText, YearResult,
 };
 use hoshin_store::{
-    DatabaseUrl, NewImport, NewUser, PolicyKey, SearchFilter, Source, SqlStore, Store, StoreError, UserChange,
+    DatabaseUrl, EventKind, Meeting, Moderation, NewCouncilMember, NewImport, NewMeeting, NewOpinion, NewResponse,
+    NewUser, OpinionFilter, PolicyKey, SearchFilter, Source, SqlStore, Store, StoreError, UserChange,
 };
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -118,6 +120,7 @@ conformance!(
     accounts_and_sessions,
     drafts_are_submitted_returned_and_published,
     the_overview_counts_marks_and_year_rows_list_every_indicator,
+    the_council_loop_from_opinion_to_response,
 );
 
 /// The bundled samples as (file name, text).
@@ -557,13 +560,289 @@ async fn fill(store: &Arc<dyn Store>) {
     let next = PolicyKey { organization: ward("西成区"), fiscal_year: fy(2026) };
     let draft = store.create_draft(&next, Stage::FirstDraft, &edited, "nishinari-editor").await.unwrap();
     store.submit(&next, draft.revision, Stage::FirstDraft, "nishinari-editor").await.unwrap();
+    // The council loop: a member, a meeting, an opinion answered and reflected, one from the opinion box
+    // moderated and one pending, a rating and a feedback answer, an inbox read.
+    let member = store
+        .add_council_member(
+            &NewCouncilMember {
+                organization: ward("西成区"),
+                name: "委員 一郎".into(),
+                term: Term::new(2024).unwrap(),
+                user: None,
+            },
+            "admin",
+        )
+        .await
+        .unwrap();
+    let meeting = store
+        .add_meeting(
+            &NewMeeting {
+                organization: ward("西成区"),
+                held_on: (2025, 1, 20),
+                kind: MeetingKind::Plenary,
+                title: "第3回区政会議".into(),
+                agenda: Some("運営方針（案）について".into()),
+                minutes_url: None,
+            },
+            "admin",
+        )
+        .await
+        .unwrap();
+    let opinion = store
+        .add_opinion(&member_opinion(&key, member.id, Some(meeting.id), "issues/1"), "nishinari-editor")
+        .await
+        .unwrap();
+    let landed = store.versions(&key).await.unwrap().last().unwrap().id;
+    store
+        .respond_to_opinion(
+            opinion.id,
+            &NewResponse {
+                status: ResponseStatus::Reflected,
+                text: "戦略に反映しました".into(),
+                reflected_version_id: Some(landed),
+            },
+            "nishinari-editor",
+        )
+        .await
+        .unwrap();
+    let boxed = store.add_opinion(&box_opinion(&key, "電話 06-1234-5678 まで"), "").await.unwrap();
+    store
+        .moderate_opinion(boxed.id, &Moderation::Publish("電話 ＊＊＊ まで".into()), "nishinari-editor")
+        .await
+        .unwrap();
+    store.add_opinion(&box_opinion(&key, "まだ確認前の意見"), "").await.unwrap();
+    store.rate_results(member.id, fy(2025), "1", 4, Some("よく取り組んだ"), "委員 一郎").await.unwrap();
+    store.answer_feedback(member.id, fy(2025), true, "委員 一郎").await.unwrap();
+    let user = store.user("nishinari-editor").await.unwrap();
+    store.mark_inbox_seen(user.id, "2025-02-01T00:00:00.000Z").await.unwrap();
+}
+
+fn member_opinion(key: &PolicyKey, member_id: i64, meeting_id: Option<i64>, item: &str) -> NewOpinion {
+    NewOpinion {
+        key: key.clone(),
+        item_path: item.into(),
+        author: OpinionAuthor::Member,
+        member_id: Some(member_id),
+        source: if meeting_id.is_some() { OpinionSource::Meeting } else { OpinionSource::Hearing },
+        meeting_id,
+        text: "地域の担い手の育成を戦略に加えてほしい。".into(),
+        contact: None,
+    }
+}
+
+fn box_opinion(key: &PolicyKey, text: &str) -> NewOpinion {
+    NewOpinion {
+        key: key.clone(),
+        item_path: String::new(),
+        author: OpinionAuthor::Citizen,
+        member_id: None,
+        source: OpinionSource::OpinionBox,
+        meeting_id: None,
+        text: text.into(),
+        contact: Some("citizen@example.jp".into()),
+    }
+}
+
+async fn the_council_loop_from_opinion_to_response(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    let import = policy(ward("西成区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)]);
+    let key = import.key.clone();
+    store.import(import).await.unwrap();
+    store.import(policy(ward("北区"), 2025, Stage::FirstDraft, &[("区民の割合", "50%以上", None)])).await.unwrap();
+    let member = NewCouncilMember {
+        organization: ward("西成区"),
+        name: "委員 一郎".into(),
+        term: Term::new(2024).unwrap(),
+        user: None,
+    };
+    let member = store.add_council_member(&member, "admin").await.unwrap();
+    let other = NewCouncilMember {
+        organization: ward("北区"),
+        name: "委員 花子".into(),
+        term: Term::new(2024).unwrap(),
+        user: None,
+    };
+    let other = store.add_council_member(&other, "admin").await.unwrap();
+    assert_eq!(store.council_members(&ward("西成区")).await.unwrap(), vec![member.clone()]);
+    // A member account links only to a council-member account of the same ward.
+    let editor = NewUser {
+        name: "nishinari-editor".into(),
+        display_name: None,
+        role: Role::Editor,
+        organization: Some(ward("西成区")),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    };
+    store.create_user(&editor, "admin").await.unwrap();
+    let linked = NewCouncilMember {
+        organization: ward("西成区"),
+        name: "x".into(),
+        term: Term::new(2024).unwrap(),
+        user: Some("nishinari-editor".into()),
+    };
+    assert!(matches!(store.add_council_member(&linked, "admin").await, Err(StoreError::Invalid(_))));
+    let member_account = NewUser { name: "nishinari-member".into(), role: Role::CouncilMember, ..editor.clone() };
+    store.create_user(&member_account, "admin").await.unwrap();
+    let with_account =
+        NewCouncilMember { user: Some("nishinari-member".into()), name: "委員 二郎".into(), ..linked };
+    let with_account = store.add_council_member(&with_account, "admin").await.unwrap();
+    assert_eq!(store.council_member_of("nishinari-member").await.unwrap().map(|m| m.id), Some(with_account.id));
+    assert_eq!(store.council_member_of("nishinari-editor").await.unwrap(), None);
+
+    // An opinion at a meeting is public at once and tied to the version it was about.
+    let meeting = NewMeeting {
+        organization: ward("西成区"),
+        held_on: (2025, 1, 20),
+        kind: MeetingKind::Subcommittee,
+        title: "第1回部会".into(),
+        agenda: None,
+        minutes_url: Some("https://example.jp/minutes.pdf".into()),
+    };
+    let meeting = store.add_meeting(&meeting, "nishinari-editor").await.unwrap();
+    assert_eq!(meeting.held_on, "2025-01-20");
+    assert!(matches!(
+        store.add_meeting(&NewMeeting { held_on: (2025, 2, 30), ..meeting_clone(&meeting) }, "x").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let opinion = store
+        .add_opinion(&member_opinion(&key, member.id, Some(meeting.id), "issues/1"), "nishinari-editor")
+        .await
+        .unwrap();
+    assert_eq!(opinion.state, OpinionState::Published);
+    let about = store.versions(&key).await.unwrap().last().unwrap().id;
+    assert_eq!(opinion.version.map(|v| (v.id, v.stage)), Some((about, Stage::FirstDraft)));
+    assert_eq!(opinion.member, Some((member.id, "委員 一郎".to_string())));
+    assert_eq!(opinion.meeting.as_ref().map(|m| m.1.as_str()), Some("2025-01-20"));
+
+    // Refusals: another ward's member, an item that is no path, empty text, a meeting without the source.
+    assert!(matches!(
+        store.add_opinion(&member_opinion(&key, other.id, None, "issues/1"), "x").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.add_opinion(&member_opinion(&key, member.id, None, "issues/x"), "x").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(store.add_opinion(&box_opinion(&key, "  "), "").await, Err(StoreError::Invalid(_))));
+    let missing = PolicyKey { organization: ward("西成区"), fiscal_year: fy(2030) };
+    assert!(matches!(store.add_opinion(&box_opinion(&missing, "意見"), "").await, Err(StoreError::NotFound(_))));
+
+    // The opinion box waits for moderation; its contact is kept for staff; it cannot be answered before.
+    let boxed = store.add_opinion(&box_opinion(&key, "連絡は 06-1234-5678 へ。公園を増やして"), "").await.unwrap();
+    assert_eq!(boxed.state, OpinionState::Pending);
+    assert_eq!(boxed.contact.as_deref(), Some("citizen@example.jp"));
+    let answer =
+        NewResponse { status: ResponseStatus::Considered, text: "検討します".into(), reflected_version_id: None };
+    assert!(matches!(store.respond_to_opinion(boxed.id, &answer, "x").await, Err(StoreError::Invalid(_))));
+    let public = store.council_events(Some(&ward("西成区")), false, 50).await.unwrap();
+    assert!(!public.iter().any(|event| event.id == boxed.id && matches!(event.kind, EventKind::Opinion(_))));
+    let staff = store.council_events(Some(&ward("西成区")), true, 50).await.unwrap();
+    assert!(staff.iter().any(|event| event.id == boxed.id && event.kind == EventKind::Opinion(OpinionState::Pending)));
+    let moderated = store
+        .moderate_opinion(boxed.id, &Moderation::Publish("連絡は ＊＊＊ へ。公園を増やして".into()), "nishinari-editor")
+        .await
+        .unwrap();
+    assert_eq!(
+        (moderated.state, moderated.text.as_str()),
+        (OpinionState::Published, "連絡は ＊＊＊ へ。公園を増やして")
+    );
+    assert!(matches!(store.moderate_opinion(boxed.id, &Moderation::Reject, "x").await, Err(StoreError::Conflict(_))));
+
+    // Responses: recorded, replaced, and a version of another ward is refused.
+    let north = store.versions(&PolicyKey { organization: ward("北区"), fiscal_year: fy(2025) }).await.unwrap()[0].id;
+    let wrong = NewResponse { reflected_version_id: Some(north), ..answer.clone() };
+    assert!(matches!(store.respond_to_opinion(opinion.id, &wrong, "x").await, Err(StoreError::Invalid(_))));
+    store.respond_to_opinion(opinion.id, &answer, "nishinari-editor").await.unwrap();
+    let reflected = NewResponse {
+        status: ResponseStatus::Reflected,
+        text: "戦略に反映しました".into(),
+        reflected_version_id: Some(about),
+    };
+    let answered = store.respond_to_opinion(opinion.id, &reflected, "nishinari-editor").await.unwrap();
+    let response = answered.response.unwrap();
+    assert_eq!((response.status, response.reflected_in.map(|v| v.id)), (ResponseStatus::Reflected, Some(about)));
+
+    // Listing: by organization, year and state, newest first.
+    let listed = store
+        .opinions(&OpinionFilter {
+            organization: Some(ward("西成区")),
+            fiscal_year: Some(fy(2025)),
+            state: Some(OpinionState::Published),
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.iter().map(|o| o.id).collect::<Vec<_>>(), vec![boxed.id, opinion.id]);
+    assert!(store
+        .opinions(&OpinionFilter { organization: Some(ward("北区")), ..Default::default() })
+        .await
+        .unwrap()
+        .is_empty());
+    let events = store.council_events(Some(&ward("西成区")), false, 50).await.unwrap();
+    assert!(matches!(events[0].kind, EventKind::Response(ResponseStatus::Reflected)));
+    assert!(events.iter().any(|event| event.kind == EventKind::Version(Stage::FirstDraft)));
+    assert!(events.windows(2).all(|pair| pair[0].at >= pair[1].at));
+
+    // Ratings and feedback answers are replaced, not duplicated.
+    store.rate_results(member.id, fy(2024), "1", 3, None, "委員 一郎").await.unwrap();
+    store.rate_results(member.id, fy(2024), "1", 5, Some("よく取り組んだ"), "委員 一郎").await.unwrap();
+    store.rate_results(with_account.id, fy(2024), "1", 2, None, "nishinari-member").await.unwrap();
+    assert!(matches!(store.rate_results(member.id, fy(2024), "1", 6, None, "x").await, Err(StoreError::Invalid(_))));
+    let ratings = store.council_ratings(&ward("西成区"), fy(2024)).await.unwrap();
+    assert_eq!(ratings.iter().map(|r| r.score).collect::<Vec<_>>(), vec![5, 2]);
+    store.answer_feedback(member.id, fy(2024), false, "委員 一郎").await.unwrap();
+    store.answer_feedback(member.id, fy(2024), true, "委員 一郎").await.unwrap();
+    let feedback = store.council_feedback(&ward("西成区"), fy(2024)).await.unwrap();
+    assert_eq!(feedback.iter().map(|f| f.answer).collect::<Vec<_>>(), vec![true]);
+
+    // The inbox remembers what was seen.
+    let user = store.user("nishinari-editor").await.unwrap();
+    assert_eq!(store.inbox_seen(user.id).await.unwrap(), None);
+    store.mark_inbox_seen(user.id, &events[0].at).await.unwrap();
+    assert_eq!(store.inbox_seen(user.id).await.unwrap(), Some(events[0].at.clone()));
+    // Every write is audited.
+    let log = store.audit_log(100).await.unwrap();
+    for action in [
+        "add-council-member",
+        "add-meeting",
+        "add-opinion",
+        "moderate-opinion",
+        "respond-to-opinion",
+        "rate-results",
+        "answer-feedback",
+    ] {
+        assert!(log.iter().any(|entry| entry.action == action), "{action} is audited");
+    }
+    assert!(
+        !log.iter().any(|entry| entry.after.as_deref().unwrap_or("").contains("citizen@example.jp")),
+        "contacts stay out of the log"
+    );
+}
+
+fn meeting_clone(meeting: &Meeting) -> NewMeeting {
+    NewMeeting {
+        organization: meeting.organization.clone(),
+        held_on: (2025, 1, 1),
+        kind: meeting.kind,
+        title: meeting.title.clone(),
+        agenda: meeting.agenda.clone(),
+        minutes_url: meeting.minutes_url.clone(),
+    }
 }
 
 async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
     fill(&store).await;
     let first = dump_text(&store).await;
-    assert!(first.starts_with("hoshin-dump 1\nschema 3\ntable organizations id city name kind\n"), "{}", &first[..80]);
-    assert!(first.ends_with("end audit_log 10\nend\n"), "{}", &first[first.len() - 80..]);
+    assert!(first.starts_with("hoshin-dump 1\nschema 4\ntable organizations id city name kind\n"), "{}", &first[..80]);
+    assert!(first.ends_with("end audit_log 19\nend\n"), "{}", &first[first.len() - 80..]);
+    for table in [
+        "council_members 1",
+        "council_meetings 1",
+        "opinions 3",
+        "opinion_responses 1",
+        "council_ratings 1",
+        "council_feedback 1",
+        "inbox_seen 1",
+    ] {
+        assert!(first.contains(&format!("\nend {table}\n")), "{table}");
+    }
     assert_eq!(dump_text(&store).await, first, "two dumps of the same data differ");
     let copy = SqlStore::open(&fresh_url_like(&store).await).await.unwrap();
     let stats = copy.load(&mut first.as_bytes()).await.unwrap();
