@@ -33,6 +33,11 @@ pub enum Action {
     Publish,
     /// Create accounts and change their roles, passwords and state.
     ManageUsers,
+    /// Keep the ward council's records: members, meetings, opinions entered for others, moderation of the
+    /// opinion box, and the ward's responses.
+    ManageCouncil,
+    /// Give opinions on the ward's policies and rate its results as a council member.
+    Opine,
 }
 
 impl Role {
@@ -73,12 +78,17 @@ impl Role {
     /// The actions the role may take within its own organization (every organization for administrators).
     pub fn actions(self) -> &'static [Action] {
         match self {
-            Role::Administrator => {
-                &[Action::ReadDrafts, Action::Edit, Action::Submit, Action::Publish, Action::ManageUsers]
-            }
-            Role::Editor => &[Action::ReadDrafts, Action::Edit, Action::Submit],
+            Role::Administrator => &[
+                Action::ReadDrafts,
+                Action::Edit,
+                Action::Submit,
+                Action::Publish,
+                Action::ManageUsers,
+                Action::ManageCouncil,
+            ],
+            Role::Editor => &[Action::ReadDrafts, Action::Edit, Action::Submit, Action::ManageCouncil],
             Role::Approver => &[Action::ReadDrafts, Action::Publish],
-            Role::CouncilMember => &[Action::ReadDrafts],
+            Role::CouncilMember => &[Action::ReadDrafts, Action::Opine],
         }
     }
 }
@@ -125,6 +135,13 @@ mod tests {
             (Role::CouncilMember, Action::ReadDrafts, &sumiyoshi, true),
             (Role::CouncilMember, Action::ReadDrafts, &kita, false),
             (Role::CouncilMember, Action::Edit, &sumiyoshi, false),
+            (Role::CouncilMember, Action::Opine, &sumiyoshi, true),
+            (Role::CouncilMember, Action::Opine, &kita, false),
+            (Role::CouncilMember, Action::ManageCouncil, &sumiyoshi, false),
+            (Role::Editor, Action::ManageCouncil, &sumiyoshi, true),
+            (Role::Editor, Action::Opine, &sumiyoshi, false),
+            (Role::Approver, Action::ManageCouncil, &sumiyoshi, false),
+            (Role::Administrator, Action::Opine, &sumiyoshi, false),
         ];
         for (role, action, organization, expected) in cases {
             assert_eq!(

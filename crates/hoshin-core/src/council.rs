@@ -53,7 +53,7 @@ coded!(
     OpinionSource {
         Meeting = "meeting", "区政会議", "council meeting";
         OpinionBox = "opinion_box", "意見箱", "opinion box";
-        Hearing = "hearing", "その他の意見聴取", "other hearing";
+        Hearing = "hearing", "書面・その他の意見聴取", "in writing or another hearing";
     }
 );
 

@@ -160,40 +160,66 @@ pub async fn current_session(store: &dyn Store, headers: &HeaderMap) -> Option<(
     Some((session, hash))
 }
 
-/// Failed sign-ins per account name and per client, within the window.
-#[derive(Default)]
+/// Recent events per key (failed sign-ins, opinion box posts) within a sliding window: what the limits
+/// count. In memory, per process.
+pub struct RecentEvents {
+    window: Duration,
+    times: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl RecentEvents {
+    pub fn new(window: Duration) -> RecentEvents {
+        RecentEvents { window, times: Mutex::new(HashMap::new()) }
+    }
+
+    /// How many events `key` had within the window.
+    pub fn count(&self, key: &str) -> usize {
+        let mut times = self.times.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(recent) = times.get_mut(key) else { return 0 };
+        recent.retain(|time| time.elapsed() < self.window);
+        recent.len()
+    }
+
+    pub fn record(&self, key: &str) {
+        let mut times = self.times.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Keep the map small: forget keys whose events are all old.
+        if times.len() > 10_000 {
+            let window = self.window;
+            times.retain(|_, recent| recent.iter().any(|time| time.elapsed() < window));
+        }
+        times.entry(key.to_string()).or_default().push(Instant::now());
+    }
+
+    pub fn forget(&self, key: &str) {
+        self.times.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
+    }
+}
+
+/// Failed sign-ins per name and per client, within [`FAILURE_WINDOW`].
 pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    failures: RecentEvents,
+}
+
+impl Default for LoginLimiter {
+    fn default() -> LoginLimiter {
+        LoginLimiter { failures: RecentEvents::new(FAILURE_WINDOW) }
+    }
 }
 
 impl LoginLimiter {
-    fn recent(&self, key: &str) -> usize {
-        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some(times) = failures.get_mut(key) else { return 0 };
-        times.retain(|time| time.elapsed() < FAILURE_WINDOW);
-        times.len()
-    }
-
     /// Whether a sign-in for `name` from `client` may be tried now.
     pub fn allows(&self, name: &str, client: &str) -> bool {
-        self.recent(&format!("name:{name}")) < MAX_FAILURES
-            && self.recent(&format!("client:{client}")) < MAX_FAILURES_PER_CLIENT
+        self.failures.count(&format!("name:{name}")) < MAX_FAILURES
+            && self.failures.count(&format!("client:{client}")) < MAX_FAILURES_PER_CLIENT
     }
 
     pub fn failed(&self, name: &str, client: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Keep the map small: forget keys whose failures are all old.
-        if failures.len() > 10_000 {
-            failures.retain(|_, times| times.iter().any(|time| time.elapsed() < FAILURE_WINDOW));
-        }
-        for key in [format!("name:{name}"), format!("client:{client}")] {
-            failures.entry(key).or_default().push(Instant::now());
-        }
+        self.failures.record(&format!("name:{name}"));
+        self.failures.record(&format!("client:{client}"));
     }
 
     pub fn succeeded(&self, name: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        failures.remove(&format!("name:{name}"));
+        self.failures.forget(&format!("name:{name}"));
     }
 }
 

@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod chart;
+pub mod council;
 pub mod diff;
 mod error;
 pub mod i18n;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Failed sign-ins, for the sign-in limit.
     pub logins: Arc<auth::LoginLimiter>,
+    /// Opinion box posts per client address in the last hour, for its limit.
+    pub opinion_posts: Arc<auth::RecentEvents>,
 }
 
 /// The address of the client a request came from, when the server knows it.
@@ -54,10 +57,15 @@ pub struct ClientAddr(pub SocketAddr);
 /// The whole site: pages, API, downloads and static files, with compression and the `/en` prefix.
 pub fn app(store: Arc<dyn Store>) -> axum::routing::RouterIntoService<axum::body::Body> {
     let cache = Arc::new(cache::ResponseCache::new(store.clone()));
-    let state = AppState { store, logins: Arc::new(auth::LoginLimiter::default()) };
+    let state = AppState {
+        store,
+        logins: Arc::new(auth::LoginLimiter::default()),
+        opinion_posts: Arc::new(auth::RecentEvents::new(std::time::Duration::from_secs(60 * 60))),
+    };
     let router = Router::new()
         .merge(pages::routes())
         .merge(workspace::routes())
+        .merge(council::routes())
         .merge(opendata::routes())
         .nest("/api/v1", api::routes())
         .route("/static/{file}", get(statics::file))

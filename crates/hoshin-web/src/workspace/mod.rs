@@ -24,6 +24,7 @@ use axum::Router;
 use hoshin_core::{allowed, Action, Lang, Organization};
 use hoshin_store::{PolicyKey, User};
 
+pub use editor::item_label;
 pub use words::{work_words, WorkWords};
 
 use crate::links::{encode_query, organization_path};
