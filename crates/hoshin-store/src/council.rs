@@ -59,6 +59,8 @@ pub struct NewMeeting {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VersionRef {
     pub id: i64,
+    /// The version's number within its policy, as the policy page's `?version=` takes it.
+    pub seq: i64,
     pub fiscal_year: FiscalYear,
     pub stage: Stage,
 }
@@ -170,7 +172,7 @@ pub struct CouncilEvent {
     pub organization: Organization,
     pub fiscal_year: FiscalYear,
     pub kind: EventKind,
-    /// The version or the opinion it is about.
+    /// The opinion it is about, or for a version its number within its policy (`seq`).
     pub id: i64,
     /// The opinion's item, for opinions and responses.
     pub item_path: String,
@@ -196,6 +198,7 @@ fn version_ref(row: &AnyRow, prefix: &str) -> Result<Option<VersionRef>> {
     let year: i64 = row.try_get(format!("{prefix}_year").as_str())?;
     Ok(Some(VersionRef {
         id,
+        seq: row.try_get(format!("{prefix}_seq").as_str())?,
         fiscal_year: fiscal_year(year)?,
         stage: Stage::from_code(&stage).ok_or_else(|| bad_code("stage", &stage))?,
     }))
@@ -239,9 +242,9 @@ const OPINION_SELECT: &str =
     "SELECT op.id, op.fiscal_year, op.item_path, op.author_kind, op.source, op.body, op.state, \
      op.contact, op.received_at, op.entered_by, o.city, o.name AS organization_name, \
      m.id AS member_id, m.name AS member_name, g.id AS meeting_id, g.held_on AS meeting_on, g.title AS meeting_title, \
-     v.id AS about_id, v.stage AS about_stage, pv.fiscal_year AS about_year, \
+     v.id AS about_id, v.seq AS about_seq, v.stage AS about_stage, pv.fiscal_year AS about_year, \
      r.status AS response_status, r.body AS response_body, r.responded_by, r.responded_at, \
-     rv.id AS landed_id, rv.stage AS landed_stage, pr.fiscal_year AS landed_year \
+     rv.id AS landed_id, rv.seq AS landed_seq, rv.stage AS landed_stage, pr.fiscal_year AS landed_year \
      FROM opinions op JOIN organizations o ON o.id = op.organization_id \
      LEFT JOIN council_members m ON m.id = op.member_id \
      LEFT JOIN council_meetings g ON g.id = op.meeting_id \
@@ -821,7 +824,7 @@ impl SqlStore {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let versions = format!(
             "SELECT v.created_at AS at, o.city, o.name AS organization_name, p.fiscal_year, 'version' AS kind, \
-             v.stage AS code, v.id, '' AS item_path, '' AS body \
+             v.stage AS code, v.seq AS id, '' AS item_path, '' AS body \
              FROM versions v JOIN policies p ON p.id = v.policy_id JOIN organizations o ON o.id = p.organization_id \
              WHERE {scope}"
         );

@@ -115,7 +115,7 @@ pub fn opinion_view(opinion: &Opinion, content: Option<&PolicyContent>, chrome: 
         response: opinion.response.as_ref().map(|response| response.text.clone()),
         landed: opinion.response.as_ref().and_then(|response| response.reflected_in.as_ref()).map(|version| {
             let key = PolicyKey { organization: opinion.key.organization.clone(), fiscal_year: version.fiscal_year };
-            (version_text(version), format!("{}?version={}", links.policy(&key), version.id))
+            (version_text(version), links.policy_version(&key, version.seq))
         }),
     }
 }
@@ -283,7 +283,7 @@ pub fn event_title(event: &CouncilEvent, lang: Lang) -> String {
 pub fn event_href(event: &CouncilEvent, links: &crate::Links) -> String {
     let key = PolicyKey { organization: event.organization.clone(), fiscal_year: event.fiscal_year };
     match event.kind {
-        EventKind::Version(_) => format!("{}?version={}", links.policy(&key), event.id),
+        EventKind::Version(_) => links.policy_version(&key, event.id),
         EventKind::Opinion(_) | EventKind::Response(_) => format!(
             "{}#opinion-{}",
             ledger_url(links.prefix(), &event.organization, Some(event.fiscal_year)),

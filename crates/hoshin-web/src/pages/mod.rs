@@ -92,16 +92,21 @@ pub trait OrPage<T> {
 
 impl<T, E: Into<WebError>> OrPage<T> for Result<T, E> {
     fn or_page(self, chrome: &Chrome) -> Result<T, PageError> {
-        self.map_err(|error| PageError {
-            chrome: Chrome {
-                lang: chrome.lang,
-                w: chrome.w,
-                links: chrome.links,
-                title: chrome.w.error_title.to_string(),
-                switch: chrome.switch.clone(),
-            },
-            error: error.into(),
-        })
+        self.map_err(|error| page_error(chrome, error.into()))
+    }
+}
+
+/// An error as a page in the request's language.
+pub fn page_error(chrome: &Chrome, error: WebError) -> PageError {
+    PageError {
+        chrome: Chrome {
+            lang: chrome.lang,
+            w: chrome.w,
+            links: chrome.links,
+            title: chrome.w.error_title.to_string(),
+            switch: chrome.switch.clone(),
+        },
+        error,
     }
 }
 

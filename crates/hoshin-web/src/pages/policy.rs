@@ -120,6 +120,8 @@ pub struct IssueView {
     pub self_evaluation: Option<String>,
     pub future_policy: Option<String>,
     pub sdg_goals: String,
+    /// Opinions about the issue or an item inside it (〈参考〉区政会議等意見).
+    pub opinions: Vec<crate::council::OpinionView>,
 }
 
 pub struct ReformView {
@@ -154,6 +156,10 @@ struct PolicyPage {
     sdg_goals: String,
     notes: Vec<String>,
     json_href: String,
+    /// Opinions about the policy as a whole.
+    opinions: Vec<crate::council::OpinionView>,
+    ledger_href: String,
+    c: &'static crate::council::CouncilWords,
 }
 
 pub async fn page(
@@ -183,6 +189,27 @@ pub async fn page(
     let content = &stored.content;
     let heading = format!("{} {} {}", key.organization.name, key.fiscal_year.label(lang), chrome.w.policy_title_suffix);
     chrome.title = heading.clone();
+    let filter = hoshin_store::OpinionFilter {
+        organization: Some(key.organization.clone()),
+        fiscal_year: Some(key.fiscal_year),
+        state: Some(hoshin_core::council::OpinionState::Published),
+    };
+    let opinions = state.store.opinions(&filter).await.or_page(&chrome)?;
+    let mut issues: Vec<IssueView> =
+        content.issues.iter().enumerate().map(|(index, issue)| builder.issue(index, issue)).collect();
+    for (index, issue) in issues.iter_mut().enumerate() {
+        let base = format!("issues/{}", index + 1);
+        issue.opinions = opinions
+            .iter()
+            .filter(|opinion| opinion.item_path == base || opinion.item_path.starts_with(&format!("{base}/")))
+            .map(|opinion| crate::council::opinion_view(opinion, Some(content), &chrome))
+            .collect();
+    }
+    let whole: Vec<crate::council::OpinionView> = opinions
+        .iter()
+        .filter(|opinion| !opinion.item_path.starts_with("issues/"))
+        .map(|opinion| crate::council::opinion_view(opinion, Some(content), &chrome))
+        .collect();
     let page = PolicyPage {
         heading,
         organization_href: chrome.links.organization(&key.organization),
@@ -199,7 +226,7 @@ pub async fn page(
         goal: content.goal.clone(),
         mission: content.mission.clone(),
         approach: content.approach.clone(),
-        issues: content.issues.iter().enumerate().map(|(index, issue)| builder.issue(index, issue)).collect(),
+        issues,
         self_evaluation: content.self_evaluation.clone(),
         future_policy: content.future_policy.clone(),
         reform: content
@@ -221,6 +248,9 @@ pub async fn page(
         sdg_goals: sdg_text(&content.sdg_goals),
         notes: content.notes.iter().map(|note| note.text.clone()).collect(),
         json_href: api_policy_href(&key, chosen.seq),
+        opinions: whole,
+        ledger_href: crate::council::ledger_url(chrome.links.prefix(), &key.organization, Some(key.fiscal_year)),
+        c: crate::council::council_words(lang),
         chrome,
     };
     render(&page, &page.chrome)
@@ -382,6 +412,7 @@ impl ViewBuilder<'_> {
             self_evaluation: issue.self_evaluation.clone(),
             future_policy: issue.future_policy.clone(),
             sdg_goals: sdg_text(&issue.sdg_goals),
+            opinions: Vec::new(),
         }
     }
 

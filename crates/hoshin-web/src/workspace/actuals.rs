@@ -230,10 +230,23 @@ pub async fn preview(
             return show(&account, &uri, &key, &copy, shown);
         }
     };
-    let planned = plan(&copy.content, key.fiscal_year, &rows);
+    show_plan(&account, &uri, &key, &copy, &rows, pasted)
+}
+
+/// Plans `rows` against the working copy and shows the preview, with the confirmation when it can be saved.
+pub fn show_plan(
+    account: &Account,
+    uri: &Uri,
+    key: &PolicyKey,
+    copy: &WorkingCopy,
+    rows: &[(usize, Vec<String>)],
+    pasted: String,
+) -> Result<Response, PageError> {
+    let planned = plan(&copy.content, key.fiscal_year, rows);
     let status = if planned.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let preview = preview_view(&planned, &rows, &copy, &editor_url(chrome.links.prefix(), &key, ""), lang);
-    show(&account, &uri, &key, &copy, Shown { pasted, error: None, preview: Some(preview), status })
+    let base = editor_url(crate::Links::new(account.lang).prefix(), key, "");
+    let preview = preview_view(&planned, rows, copy, &base, account.lang);
+    show(account, uri, key, copy, Shown { pasted, error: None, preview: Some(preview), status })
 }
 
 /// Plans the confirmed rows again and saves them, or shows the new plan when the policy changed meanwhile.

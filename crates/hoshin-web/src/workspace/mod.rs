@@ -6,6 +6,7 @@
 
 mod account;
 mod actuals;
+mod council;
 mod cycle;
 mod editor;
 mod forms;
@@ -41,6 +42,16 @@ pub fn routes() -> Router<AppState> {
         .route("/edit", get(editor::dashboard))
         .route("/edit/preview", get(editor::preview))
         .route("/edit/todo", get(todo::page))
+        .route("/inbox", get(council::inbox))
+        .route("/edit/{city}/{name}/{year}/council", get(council::records))
+        .route("/edit/{city}/{name}/{year}/council/members", post(council::add_member))
+        .route("/edit/{city}/{name}/{year}/council/meetings", post(council::add_meeting))
+        .route("/edit/{city}/{name}/{year}/council/opinions", post(council::enter_opinion))
+        .route("/edit/{city}/{name}/{year}/council/moderate", post(council::moderate))
+        .route("/edit/{city}/{name}/{year}/council/respond", post(council::respond))
+        .route("/edit/{city}/{name}/{year}/council/offer-actual", post(council::offer_actual))
+        .route("/edit/{city}/{name}/{year}/opinion", get(council::opinion_page).post(council::give_opinion))
+        .route("/edit/{city}/{name}/{year}/ratings", get(council::ratings_page).post(council::save_ratings))
         .route("/edit/{city}/{name}/{year}", get(editor::page))
         .route("/edit/{city}/{name}/{year}/item", get(editor::item_page).post(editor::save_item))
         .route("/edit/{city}/{name}/{year}/new", get(editor::new_page).post(editor::create_item))
@@ -189,6 +200,10 @@ impl Work {
 
     pub fn dashboard(&self) -> String {
         format!("{}/edit", self.prefix())
+    }
+
+    pub fn inbox(&self) -> String {
+        format!("{}/inbox", self.prefix())
     }
 
     pub fn users(&self) -> String {

@@ -103,6 +103,7 @@ pub struct WorkWords {
     pub todo: &'static str,
     pub todo_help: &'static str,
     pub total: &'static str,
+    pub inbox: &'static str,
 }
 
 pub const JA: WorkWords = WorkWords {
@@ -206,6 +207,7 @@ pub const JA: WorkWords = WorkWords {
     todo: "未記入の項目一覧",
     todo_help: "作業中の運営方針ごとに、次の段階（年度末評価など）に向けて未記入の項目を示します。項目名を選ぶと、その項目の編集画面を開きます。",
     total: "合計",
+    inbox: "お知らせ",
 };
 
 pub const EN: WorkWords = WorkWords {
@@ -309,6 +311,7 @@ pub const EN: WorkWords = WorkWords {
     todo: "What is missing",
     todo_help: "For each working copy, what is missing before its next stage (such as the year-end evaluation). Choose an item to open its form.",
     total: "Total",
+    inbox: "Inbox",
 };
 
 pub fn work_words(lang: Lang) -> &'static WorkWords {
