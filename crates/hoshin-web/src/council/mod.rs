@@ -189,7 +189,11 @@ pub struct YearQuery {
 }
 
 /// The published policy years of an organization, newest first.
-async fn policy_years(state: &AppState, organization: &Organization, chrome: &Chrome) -> Result<Vec<FiscalYear>, PageError> {
+async fn policy_years(
+    state: &AppState,
+    organization: &Organization,
+    chrome: &Chrome,
+) -> Result<Vec<FiscalYear>, PageError> {
     let overview = state.store.overview().await.or_page(chrome)?;
     let mut years: Vec<FiscalYear> = overview
         .into_iter()
@@ -235,10 +239,7 @@ pub async fn ledger(
     let page = LedgerPage {
         heading,
         organization_href: chrome.links.organization(&organization),
-        years: years
-            .iter()
-            .map(|y| (y.label(lang), ledger_url(prefix, &organization, Some(*y)), *y == year))
-            .collect(),
+        years: years.iter().map(|y| (y.label(lang), ledger_url(prefix, &organization, Some(*y)), *y == year)).collect(),
         year: year.label(lang),
         opinions: opinions.iter().map(|opinion| opinion_view(opinion, content.as_ref(), &chrome)).collect(),
         ratings: rating_views(&ratings, lang),
@@ -284,11 +285,9 @@ pub fn event_href(event: &CouncilEvent, links: &crate::Links) -> String {
     let key = PolicyKey { organization: event.organization.clone(), fiscal_year: event.fiscal_year };
     match event.kind {
         EventKind::Version(_) => links.policy_version(&key, event.id),
-        EventKind::Opinion(_) | EventKind::Response(_) => format!(
-            "{}#opinion-{}",
-            ledger_url(links.prefix(), &event.organization, Some(event.fiscal_year)),
-            event.id
-        ),
+        EventKind::Opinion(_) | EventKind::Response(_) => {
+            format!("{}#opinion-{}", ledger_url(links.prefix(), &event.organization, Some(event.fiscal_year)), event.id)
+        }
     }
 }
 
@@ -420,7 +419,14 @@ pub async fn opinion_box(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let organization = organization_from_path(&city, &name);
-    let form = BoxForm { year: None, item: String::new(), resident: true, text: String::new(), contact: String::new(), error: None };
+    let form = BoxForm {
+        year: None,
+        item: String::new(),
+        resident: true,
+        text: String::new(),
+        contact: String::new(),
+        error: None,
+    };
     box_page(&state, lang, &uri, &organization, form, StatusCode::OK).await
 }
 
@@ -451,7 +457,9 @@ pub async fn send_opinion(
     };
     // A filled-in hidden field is a robot: accept quietly, store nothing.
     if !get("website").is_empty() {
-        return Ok(Redirect::to(&format!("{}/thanks", opinion_box_url(chrome.links.prefix(), &organization))).into_response());
+        return Ok(
+            Redirect::to(&format!("{}/thanks", opinion_box_url(chrome.links.prefix(), &organization))).into_response()
+        );
     }
     let client = client.map_or_else(|| "local".to_string(), |Extension(ClientAddr(addr))| addr.ip().to_string());
     if state.opinion_posts.count(&client) >= OPINION_POSTS_PER_HOUR {

@@ -39,7 +39,10 @@ fn item_options(content: &hoshin_core::PolicyContent, lang: Lang) -> Vec<(String
         if let OutlineEntry::Item { path, .. } = entry {
             if !path.is_root() {
                 let text = path.to_string();
-                options.push((text.clone(), format!("{}{}", "　".repeat(path.depth() - 1), item_text(Some(content), &text, lang))));
+                options.push((
+                    text.clone(),
+                    format!("{}{}", "　".repeat(path.depth() - 1), item_text(Some(content), &text, lang)),
+                ));
             }
         }
     }
@@ -115,7 +118,10 @@ pub async fn records(
     let copy = store_page(state.store.working_copy(&key).await, chrome)?;
     let organization = &key.organization;
     let all = store_page(
-        state.store.opinions(&OpinionFilter { organization: Some(organization.clone()), ..OpinionFilter::default() }).await,
+        state
+            .store
+            .opinions(&OpinionFilter { organization: Some(organization.clone()), ..OpinionFilter::default() })
+            .await,
         chrome,
     )?;
     let pending = all
@@ -172,7 +178,10 @@ pub async fn records(
             .iter()
             .map(|member| (member.id, member.name.clone(), member.term.label(lang), member.user.clone()))
             .collect(),
-        meetings: meetings.iter().map(|meeting| (meeting.id, format!("{} {}", meeting.held_on, meeting.title))).collect(),
+        meetings: meetings
+            .iter()
+            .map(|meeting| (meeting.id, format!("{} {}", meeting.held_on, meeting.title)))
+            .collect(),
         kinds: MeetingKind::ALL.iter().map(|kind| (kind.code(), kind.label(lang))).collect(),
         ratings: rating_views(&ratings, lang),
         feedback: feedback_text(&feedback, lang),
@@ -264,7 +273,8 @@ pub async fn add_meeting(
         kind,
         title: get(&form, "title").unwrap_or_default().to_string(),
         agenda: optional(&form, "agenda"),
-        minutes_url: optional(&form, "minutes_url").filter(|url| url.starts_with("https://") || url.starts_with("http://")),
+        minutes_url: optional(&form, "minutes_url")
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://")),
     };
     store_page(state.store.add_meeting(&meeting, &account.user.name).await, &chrome)?;
     Ok(back(&chrome, &key, "meetings"))
@@ -497,9 +507,11 @@ pub async fn give_opinion(
     match state.store.add_opinion(&opinion, &account.user.name).await {
         Ok(_) => Ok(see_other(&format!("{}?saved=1", editor_url(chrome.links.prefix(), &key, "/opinion")))),
         Err(hoshin_store::StoreError::Invalid(_)) => {
-            let problem = hoshin_core::council::check_text(&text, hoshin_core::council::MAX_OPINION_CHARS)
-                .err()
-                .map_or_else(|| format!("「{item}」 is not an item of this policy"), |problem| problem.message(account.lang));
+            let problem =
+                hoshin_core::council::check_text(&text, hoshin_core::council::MAX_OPINION_CHARS).err().map_or_else(
+                    || format!("「{item}」 is not an item of this policy"),
+                    |problem| problem.message(account.lang),
+                );
             opinion_form(&state, &account, &uri, &key, &item, text, Some(problem)).await
         }
         Err(other) => Err(WebError::from(other)).or_page(&chrome),
