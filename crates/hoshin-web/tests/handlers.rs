@@ -229,6 +229,21 @@ async fn open_data_files_and_the_dictionary() {
 }
 
 #[tokio::test]
+async fn every_ward_has_a_council_ledger_a_feed_and_an_opinion_box() {
+    let ledger = get("/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA").await;
+    assert_eq!(ledger.status, StatusCode::OK);
+    assert!(ledger.body.contains("意見と対応の一覧") && ledger.body.contains("opinion-box"));
+    let english = get("/en/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA").await;
+    assert!(english.body.contains("Opinions and responses"));
+    let feed = get("/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/feed.atom").await;
+    assert!(feed.body.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"") && feed.body.contains("運営方針を公表"));
+    let opinion_box = get("/opinion-box/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA").await;
+    assert!(opinion_box.body.contains("name=\"text\""));
+    assert!(get(SUMIYOSHI_ORG).await.body.contains("/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA"));
+    assert_eq!(get("/council/x/y").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn unknown_paths_get_a_helpful_404_and_no_url_gives_a_500() {
     let page = get("/no/such/page").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
@@ -254,6 +269,12 @@ async fn unknown_paths_get_a_helpful_404_and_no_url_gives_a_500() {
         "/data/indicators/x.csv",
         "/en",
         "/en/en/",
+        "/council/x/y",
+        "/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA?year=someday",
+        "/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA?year=1900",
+        "/council/x/y/feed.atom",
+        "/opinion-box/x/y",
+        "/opinion-box/x/y/thanks",
     ] {
         let reply = get(path).await;
         assert!(reply.status.is_client_error() || reply.status.is_success(), "{path}: {}", reply.status);

@@ -495,3 +495,83 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
 
     let _ = std::fs::remove_dir_all(&temp);
 }
+
+/// Chooses the option of a `<select>` whose text contains `text`.
+fn choose(browser: &Driver, select: &str, text: &str) {
+    let option = browser
+        .find_all(&format!("{select} option"))
+        .into_iter()
+        .find(|option| browser.text(option).contains(text))
+        .unwrap_or_else(|| panic!("no option 「{text}」 in {select}"));
+    browser.click(&option);
+}
+
+#[test]
+fn a_council_opinion_is_answered_reflected_and_public_in_chromium() {
+    let temp = std::env::temp_dir().join(format!("hoshin-e2e-council-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&temp);
+    std::fs::create_dir_all(&temp).unwrap();
+    let data = temp.join("data");
+    add_user(&data, "sumiyoshi-editor", "editor", "大阪市/住吉区");
+    add_user(&data, "sumiyoshi-mayor", "approver", "大阪市/住吉区");
+    add_user(&data, "sumiyoshi-member", "council_member", "大阪市/住吉区");
+    let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
+    let (_server, address) = start_demo(&data);
+    let (_chromedriver, browser) = Driver::start(&temp.join("profile"), screenshots);
+    let policy = format!("{address}/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024");
+
+    // The ward registers the member's account on its council.
+    sign_in(&browser, &address, "sumiyoshi-editor");
+    browser.goto(&policy);
+    browser.click_through(&browser.find("#council-records"), |url| url.ends_with("/council"));
+    browser.type_text(&browser.find("#member-name"), "住吉 花子");
+    browser.type_text(&browser.find("#member-user"), "sumiyoshi-member");
+    let add = browser.find("#members button[type=submit]");
+    browser.click_through(&add, |url| url.contains("saved=1"));
+    sign_out(&browser);
+
+    // The member reads the draft and gives an opinion on the first issue.
+    sign_in(&browser, &address, "sumiyoshi-member");
+    browser.goto(&policy);
+    browser.click_through(&browser.find("a[href$='/opinion?path=issues/1']"), |url| url.contains("/opinion?path="));
+    browser.type_text(&browser.find("#text"), "防災訓練に若い世代が参加しやすい工夫を加えてほしい。");
+    browser.click_through(&browser.find("#give-opinion"), |url| url.contains("saved=1"));
+    browser.screenshot("12-member-opinion");
+    sign_out(&browser);
+
+    // The ward reflects it in the policy, the mayor publishes the new version.
+    sign_in(&browser, &address, "sumiyoshi-editor");
+    browser.goto(&policy);
+    edit_fields(&browser, "issues/1", &[("future_policy", "若い世代が参加しやすい防災訓練を企画する。")]);
+    browser.click_through(&browser.find("#submit"), |url| url.contains("saved=1"));
+    sign_out(&browser);
+    sign_in(&browser, &address, "sumiyoshi-mayor");
+    browser.goto(&policy);
+    browser.click_through(&browser.find("#publish"), |url| url.contains("saved=1"));
+    sign_out(&browser);
+
+    // The ward answers the opinion and names the version it landed in.
+    sign_in(&browser, &address, "sumiyoshi-editor");
+    browser.goto(&format!("{policy}/council"));
+    let status = browser.find("#opinions select[name=status]");
+    browser.click(&status);
+    choose(&browser, "#opinions select[name=status]", "反映");
+    browser.type_text(&browser.find("#opinions textarea[name=text]"), "今後の方針に反映しました。");
+    let versions = browser.find_all("#opinions select[name=version] option");
+    browser.click(versions.last().expect("a version to choose"));
+    browser.click_through(&browser.find("#opinions form button[type=submit]"), |url| url.contains("saved=1"));
+    sign_out(&browser);
+
+    // The public ledger shows the chain: the opinion, the response and the version it landed in.
+    browser.goto(&format!("{address}/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA?year=2024"));
+    let ledger = browser.text(&browser.find("ol.ledger"));
+    assert!(ledger.contains("防災訓練に若い世代が参加しやすい工夫を加えてほしい。"), "{ledger}");
+    assert!(ledger.contains("反映") && ledger.contains("今後の方針に反映しました。"), "{ledger}");
+    assert!(ledger.contains("住吉 花子"), "{ledger}");
+    browser.screenshot("13-ledger");
+    let landed = browser.find("ol.ledger .response a");
+    browser.click_through(&landed, |url| url.contains("version="));
+    let page = browser.text(&browser.find("main"));
+    assert!(page.contains("若い世代が参加しやすい防災訓練を企画する。"), "the version it landed in holds the change");
+    let _ = std::fs::remove_dir_all(&temp);
+}

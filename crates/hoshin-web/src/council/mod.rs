@@ -171,6 +171,7 @@ struct LedgerPage {
     chrome: Chrome,
     c: &'static CouncilWords,
     heading: String,
+    organization: String,
     organization_href: String,
     years: Vec<(String, String, bool)>,
     year: String,
@@ -239,6 +240,7 @@ pub async fn ledger(
     let page = LedgerPage {
         heading,
         organization_href: chrome.links.organization(&organization),
+        organization: organization.name.clone(),
         years: years.iter().map(|y| (y.label(lang), ledger_url(prefix, &organization, Some(*y)), *y == year)).collect(),
         year: year.label(lang),
         opinions: opinions.iter().map(|opinion| opinion_view(opinion, content.as_ref(), &chrome)).collect(),

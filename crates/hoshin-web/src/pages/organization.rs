@@ -39,6 +39,9 @@ pub struct IndicatorRow {
 #[template(path = "organization.html")]
 struct OrganizationPage {
     chrome: Chrome,
+    council_href: String,
+    opinion_box_href: String,
+    c: &'static crate::council::CouncilWords,
     name: String,
     city: Option<String>,
     policies: Vec<PolicyRow>,
@@ -89,6 +92,9 @@ pub async fn page(
     indicators.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     chrome.title = organization.name.clone();
     let page = OrganizationPage {
+        council_href: crate::council::ledger_url(chrome.links.prefix(), &organization, None),
+        opinion_box_href: crate::council::opinion_box_url(chrome.links.prefix(), &organization),
+        c: crate::council::council_words(lang),
         name: organization.name.clone(),
         city: organization.city.clone(),
         policies: policies
