@@ -330,6 +330,17 @@ impl SqlStore {
         }
     }
 
+    async fn require_member(&self, tx: &mut Transaction<'_, Any>, member_id: i64) -> Result<()> {
+        let exists = sqlx::query("SELECT id FROM council_members WHERE id = $1")
+            .bind(member_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match exists {
+            Some(_) => Ok(()),
+            None => Err(StoreError::NotFound(format!("no council member with id {member_id}"))),
+        }
+    }
+
     /// The organization of a member, checked to be `organization_id`.
     async fn member_in(&self, tx: &mut Transaction<'_, Any>, member_id: i64, organization_id: i64) -> Result<String> {
         let row = sqlx::query("SELECT name, organization_id FROM council_members WHERE id = $1")
@@ -680,13 +691,7 @@ impl SqlStore {
             None => None,
         };
         let mut tx = self.write_transaction().await?;
-        let exists = sqlx::query("SELECT id FROM council_members WHERE id = $1")
-            .bind(member_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("no council member with id {member_id}")));
-        }
+        self.require_member(&mut tx, member_id).await?;
         let year = i64::from(fiscal_year.start_year());
         sqlx::query("DELETE FROM council_ratings WHERE member_id = $1 AND fiscal_year = $2 AND issue = $3")
             .bind(member_id)
@@ -754,13 +759,7 @@ impl SqlStore {
         actor: &str,
     ) -> Result<()> {
         let mut tx = self.write_transaction().await?;
-        let exists = sqlx::query("SELECT id FROM council_members WHERE id = $1")
-            .bind(member_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("no council member with id {member_id}")));
-        }
+        self.require_member(&mut tx, member_id).await?;
         let year = i64::from(fiscal_year.start_year());
         sqlx::query("DELETE FROM council_feedback WHERE member_id = $1 AND fiscal_year = $2")
             .bind(member_id)

@@ -53,6 +53,19 @@ fn invalid(message: String, chrome: &Chrome) -> PageError {
     page_error(chrome, WebError::BadRequest(message))
 }
 
+/// The policy a council page is about and the chrome of the page, titled 「FY ward — what」.
+fn council_page(
+    account: &Account,
+    uri: &Uri,
+    (city, name, year): &(String, String, String),
+    what: &str,
+) -> Result<(PolicyKey, Work), PageError> {
+    let lang = account.lang;
+    let key = policy_key(city, name, year).or_page(&Chrome::new(lang, uri, what))?;
+    let heading = format!("{} {} — {what}", key.fiscal_year.label(lang), key.organization.name);
+    Ok((key, Work::new(account, uri, heading)))
+}
+
 // Staff: the records page.
 
 pub struct PendingView {
@@ -75,6 +88,7 @@ pub struct AnsweredView {
 #[derive(Template)]
 #[template(path = "council_records.html")]
 struct RecordsPage<'a> {
+    saved: bool,
     work: &'a Work,
     chrome: &'a Chrome,
     t: &'static super::WorkWords,
@@ -105,14 +119,12 @@ pub async fn records(
     State(state): State<AppState>,
     account: Account,
     uri: Uri,
-    Path((city, name, year)): Path<(String, String, String)>,
-    Query(_notice): Query<Notice>,
+    Path(params): Path<(String, String, String)>,
+    Query(notice): Query<Notice>,
 ) -> Result<Response, PageError> {
     let lang = account.lang;
     let c = council_words(lang);
-    let key = policy_key(&city, &name, &year).or_page(&Chrome::new(lang, &uri, c.council_records))?;
-    let heading = format!("{} {} — {}", key.fiscal_year.label(lang), key.organization.name, c.council_records);
-    let work = Work::new(&account, &uri, heading.clone());
+    let (key, work) = council_page(&account, &uri, &params, c.council_records)?;
     let chrome = &work.chrome;
     account.require(Action::ManageCouncil, Some(&key.organization), chrome)?;
     let copy = store_page(state.store.working_copy(&key).await, chrome)?;
@@ -167,7 +179,8 @@ pub async fn records(
     let yes = feedback.iter().filter(|answer| answer.answer).count();
     let base = editor_url(chrome.links.prefix(), &key, "");
     let page = RecordsPage {
-        heading,
+        heading: chrome.title.clone(),
+        saved: notice.saved.is_some(),
         ledger_href: ledger_url(chrome.links.prefix(), organization, Some(key.fiscal_year)),
         pending,
         opinions,
@@ -545,14 +558,12 @@ pub async fn ratings_page(
     State(state): State<AppState>,
     account: Account,
     uri: Uri,
-    Path((city, name, year)): Path<(String, String, String)>,
+    Path(params): Path<(String, String, String)>,
     Query(notice): Query<Notice>,
 ) -> Result<Response, PageError> {
     let lang = account.lang;
     let c = council_words(lang);
-    let key = policy_key(&city, &name, &year).or_page(&Chrome::new(lang, &uri, c.rate_results))?;
-    let heading = format!("{} {} — {}", key.fiscal_year.label(lang), key.organization.name, c.rate_results);
-    let work = Work::new(&account, &uri, heading.clone());
+    let (key, work) = council_page(&account, &uri, &params, c.rate_results)?;
     let chrome = &work.chrome;
     let member_id = member_of(&state, &account, &key, chrome).await?;
     let policy = store_page(state.store.latest(&key).await, chrome)?;
@@ -574,7 +585,7 @@ pub async fn ratings_page(
         })
         .collect();
     let page = RatingsPage {
-        heading,
+        heading: chrome.title.clone(),
         action: editor_url(chrome.links.prefix(), &key, "/ratings"),
         back: editor_url(chrome.links.prefix(), &key, ""),
         issues,
