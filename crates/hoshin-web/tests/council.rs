@@ -200,6 +200,15 @@ async fn the_opinion_box_is_limited_moderated_and_publishes_no_personal_data() {
     let records = get(&store, Some("editor"), &format!("{POLICY}/council")).await;
     assert!(records.body.contains("090-1111-2222"), "staff see the contact");
     assert!(records.body.contains("連絡は ＊＊＊ か ＊＊＊ へ。"), "{}", records.body);
+    // Pending opinions reach the inboxes of those who moderate, not the mayor's or a member's.
+    assert!(get(&store, Some("admin"), "/inbox").await.body.contains("確認待ち"));
+    for who in ["mayor", "member", "kita"] {
+        let inbox = get(&store, Some(who), "/inbox").await;
+        assert_eq!(inbox.status, StatusCode::OK);
+        assert!(!inbox.body.contains("確認待ち"), "{who} sees no pending opinion");
+    }
+    assert!(get(&store, Some("mayor"), "/inbox").await.body.contains("運営方針を公表"), "the mayor sees versions");
+    assert!(!get(&store, Some("kita"), "/inbox").await.body.contains("住吉区"), "another ward's events stay out");
     let inbox = get(&store, Some("editor"), "/inbox").await;
     assert!(inbox.body.contains("確認待ち"));
     assert!(inbox.body.contains("class=\"new\""));
