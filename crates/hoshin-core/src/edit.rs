@@ -329,11 +329,14 @@ pub enum EditError {
 pub struct EditContext {
     pub fiscal_year: FiscalYear,
     pub era: Option<Era>,
+    /// Restoring a policy from its own export: what was published is taken as it was, so a required field
+    /// may be empty and a published mark that differs from the computed one needs no reason.
+    pub restoring: bool,
 }
 
 impl EditContext {
     pub fn new(fiscal_year: FiscalYear) -> EditContext {
-        EditContext { fiscal_year, era: Era::of(fiscal_year) }
+        EditContext { fiscal_year, era: Era::of(fiscal_year), restoring: false }
     }
 
     fn parse(self) -> ParseContext {
@@ -812,6 +815,10 @@ impl FormValues {
         self.0.get(name).map(String::as_str)
     }
 
+    pub fn remove(&mut self, name: &str) {
+        self.0.remove(name);
+    }
+
     /// The trimmed text, `""` when absent.
     fn text(&self, name: &str) -> String {
         self.get(name).unwrap_or_default().trim().to_string()
@@ -1029,6 +1036,7 @@ pub fn field_label(name: &str, lang: Lang) -> &'static str {
         "mark" => ("公表する達成状況", "published mark"),
         "reason" => ("判定と異なる理由", "reason it differs"),
         "year_target" => ("その年度の目標", "that year's target"),
+        "shared_with" => ("同じ評価の指標番号", "numbers of indicators sharing the mark"),
         "size" => ("回答数", "sample size"),
         "value" => ("実績", "value"),
         _ => ("", ""),
@@ -1062,7 +1070,7 @@ pub fn choice_label(field: &str, code: &str, lang: Lang) -> String {
 }
 
 const BUDGET_COLUMNS: &[&str] = &["year", "kind", "amount"];
-const RESULT_COLUMNS: &[&str] = &["year", "actual", "mark", "reason", "year_target"];
+const RESULT_COLUMNS: &[&str] = &["year", "actual", "mark", "reason", "year_target", "shared_with"];
 const SAMPLE_COLUMNS: &[&str] = &["year", "size"];
 const ACTUAL_COLUMNS: &[&str] = &["year", "value"];
 const STAGE_CODES: &[&str] = &["", "first_draft", "draft", "final", "revision", "mid_year_review", "year_end"];
@@ -1174,9 +1182,10 @@ impl Item {
                                 vec![
                                     result.fiscal_year.era_label(),
                                     result.actual.as_ref().map(|m| m.original.clone()).unwrap_or_default(),
-                                    mark.map(|mark| mark.mark.letter().to_string()).unwrap_or_default(),
+                                    mark.map(|mark| mark.original.clone()).unwrap_or_default(),
                                     mark.and_then(|mark| mark.reason.clone()).unwrap_or_default(),
                                     result.year_target.as_ref().map(|t| t.original.clone()).unwrap_or_default(),
+                                    mark.map(|mark| join_numbers(&mark.shared_with)).unwrap_or_default(),
                                 ]
                             })
                             .collect(),
@@ -1364,7 +1373,7 @@ impl Reader<'_> {
 
     fn required(&mut self, name: &str) -> String {
         let text = self.values.text(name);
-        if text.is_empty() {
+        if text.is_empty() && !self.context.restoring {
             self.error(name, Problem::Required);
         }
         text
@@ -1561,12 +1570,10 @@ impl Reader<'_> {
                     Some(mark) if kept.is_some_and(|kept| kept.mark == mark) => {
                         kept.cloned().map(|kept| PublishedMark { reason: None, ..kept })
                     }
+                    // The mark as written (A, B, ○, —), like every other value.
                     Some(mark) => Some(PublishedMark {
                         mark,
-                        original: match indicator.kind {
-                            IndicatorKind::Outcome => mark.letter().to_string(),
-                            IndicatorKind::Process => mark.symbol().to_string(),
-                        },
+                        original: letter.to_string(),
                         shared_with: Vec::new(),
                         reason: None,
                     }),
@@ -1576,8 +1583,10 @@ impl Reader<'_> {
                     }
                 },
             };
+            let shared_with = self.numbers(&field("shared_with"));
             let published_mark = published_mark.map(|mark| PublishedMark {
                 reason: Some(cells[3].clone()).filter(|reason| !reason.is_empty()),
+                shared_with,
                 ..mark
             });
             let year_target = self.target_text(&field("year_target"), &cells[4]);
@@ -1598,7 +1607,7 @@ impl Reader<'_> {
                         == result.actual.as_ref().map(|actual| &actual.original)
                     && stored.year_target == result.year_target
             });
-            if same_as_stored && before.target == indicator.target {
+            if self.context.restoring || (same_as_stored && before.target == indicator.target) {
                 continue;
             }
             let computed = indicator.judge_year(fiscal_year, Rule::default(), |judgment| judgment.mark()).flatten();

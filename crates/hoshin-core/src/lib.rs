@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod actuals;
+pub mod canonical;
 pub mod council;
 pub mod edit;
 pub mod era;

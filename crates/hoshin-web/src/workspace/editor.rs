@@ -50,7 +50,7 @@ pub fn policy_title(key: &PolicyKey, lang: Lang) -> String {
 }
 
 fn context(copy: &WorkingCopy) -> EditContext {
-    EditContext { fiscal_year: copy.key.fiscal_year, era: copy.era.or_else(|| Era::of(copy.key.fiscal_year)) }
+    EditContext { era: copy.era.or_else(|| Era::of(copy.key.fiscal_year)), ..EditContext::new(copy.key.fiscal_year) }
 }
 
 // The dashboard.
