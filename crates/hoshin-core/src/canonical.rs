@@ -2,12 +2,12 @@
 //! one sheet per kind of item (one row per item, keyed by its path, one column per field of its form), and
 //! one sheet per table field (budgets, results by year…: one row per table row). Every value is the text the
 //! item's form shows, so reading the sheets back goes through the same parsers as the editor
-//! ([`Item::apply`]) and gives exactly the same policy. The writers (xlsx, CSV) and the readers of files live
+//! ([`edit::Item::apply`]) and gives exactly the same policy. The writers (xlsx, CSV) and the readers of files live
 //! at the edges; this module turns a policy into [`Sheet`]s and back.
 
 use std::collections::BTreeMap;
 
-use crate::edit::{self, EditContext, FieldError, FormValues, Input, Item, ItemKind, ItemPath, OutlineEntry};
+use crate::edit::{self, EditContext, FieldError, FormValues, Input, ItemKind, ItemPath, OutlineEntry};
 use crate::model::{Organization, PolicyContent, Stage};
 use crate::text::Lang;
 use crate::{parse_fiscal_year, FiscalYear};
