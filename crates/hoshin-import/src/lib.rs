@@ -15,6 +15,7 @@ mod detail;
 mod header;
 mod indicator;
 mod outline;
+pub mod canonical;
 pub mod samples;
 mod source;
 mod summary;

@@ -6,6 +6,7 @@
 use std::io::Cursor;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
+use hoshin_core::text::looks_like_formula;
 use hoshin_core::Lang;
 
 use crate::decode::{decode, DecodeError, MAX_INPUT_BYTES};
@@ -97,7 +98,7 @@ pub fn read_file(bytes: &[u8]) -> Result<Vec<Row>, TableError> {
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(TableError::TooLarge { size: bytes.len() });
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+    if is_workbook(bytes) {
         return read_workbook(bytes);
     }
     let (text, _) = decode(bytes).map_err(|error| match error {
@@ -166,13 +167,10 @@ fn row(number: usize, cells: Vec<String>) -> Row {
     Row { number, cells: cells.into_iter().map(|cell| unguarded(cell.trim()).to_string()).collect() }
 }
 
-/// Characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
 /// A cell as written by [`write_csv`]: a value that a spreadsheet would take for a formula gets a leading
 /// apostrophe, which Excel shows as text and [`read_text`] removes again.
 fn guarded(cell: &str) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
+    if looks_like_formula(cell) {
         format!("'{cell}")
     } else {
         cell.to_string()
@@ -181,7 +179,7 @@ fn guarded(cell: &str) -> String {
 
 fn unguarded(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        Some(rest) if looks_like_formula(rest) => rest,
         _ => cell,
     }
 }
@@ -217,18 +215,47 @@ pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Row>, TableError> {
         .worksheet_range_at(0)
         .ok_or(TableError::NoSheet)?
         .map_err(|error| TableError::Workbook(error.to_string()))?;
-    let (first_row, first_column) = range.start().unwrap_or((0, 0));
-    let mut rows = Vec::new();
-    for (index, cells) in range.rows().enumerate() {
-        let mut texts: Vec<String> = Vec::with_capacity(cells.len() + first_column as usize);
-        texts.resize(first_column as usize, String::new());
-        texts.extend(cells.iter().map(cell_text));
-        rows.push(row(first_row as usize + index + 1, texts));
-    }
+    let rows = range_rows(&range);
     if rows.iter().all(Row::is_blank) {
         return Err(TableError::Empty);
     }
     Ok(rows)
+}
+
+/// Every sheet of a workbook, by name, in the workbook's order.
+pub fn read_workbook_sheets(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, TableError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(TableError::TooLarge { size: bytes.len() });
+    }
+    let mut workbook =
+        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|error| TableError::Workbook(error.to_string()))?;
+    let mut sheets = Vec::new();
+    for (name, range) in workbook.worksheets() {
+        sheets.push((name, range_rows(&range)));
+    }
+    if sheets.is_empty() {
+        return Err(TableError::NoSheet);
+    }
+    Ok(sheets)
+}
+
+/// Whether the bytes are a workbook (a zip or an OLE container) rather than text.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+}
+
+fn range_rows(range: &calamine::Range<Data>) -> Vec<Row> {
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    range
+        .rows()
+        .enumerate()
+        .map(|(index, cells)| {
+            let mut texts: Vec<String> = Vec::with_capacity(cells.len() + first_column as usize);
+            texts.resize(first_column as usize, String::new());
+            texts.extend(cells.iter().map(cell_text));
+            row(first_row as usize + index + 1, texts)
+        })
+        .collect()
 }
 
 fn cell_text(cell: &Data) -> String {
