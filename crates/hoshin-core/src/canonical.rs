@@ -335,11 +335,12 @@ pub fn from_sheets(sheets: &[Sheet]) -> Result<(Header, PolicyContent), Vec<Shee
                 values.remove(field.name);
             }
         }
+        // A refused item is still placed (unchanged), so that the items after and inside it are read and
+        // their own problems reported, not reported as out of place.
         if let Err(errors) = item.apply(&values, context) {
             for FieldError { field, problem: fault } in errors {
                 problems.push(place(Some(&field), SheetFault::Field(fault)));
             }
-            continue;
         }
         let placed = if path.is_root() {
             edit::replace(&mut content, path, item).is_ok()

@@ -9,13 +9,13 @@
 #![forbid(unsafe_code)]
 
 mod bullets;
+pub mod canonical;
 mod common;
 mod decode;
 mod detail;
 mod header;
 mod indicator;
 mod outline;
-pub mod canonical;
 pub mod samples;
 mod source;
 mod summary;

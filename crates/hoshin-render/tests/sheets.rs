@@ -35,7 +35,8 @@ fn every_sample_round_trips_through_xlsx() {
         let bytes = write_xlsx(&to_sheets(&header, &content)).unwrap();
         assert!(bytes.starts_with(b"PK\x03\x04"), "{name}: an xlsx file");
         let read = read_canonical(&bytes).expect("a canonical workbook");
-        let (back_header, back) = read.unwrap_or_else(|error| panic!("{name}: {:?}", error.messages(hoshin_core::Lang::En)));
+        let (back_header, back) =
+            read.unwrap_or_else(|error| panic!("{name}: {:?}", error.messages(hoshin_core::Lang::En)));
         assert_eq!(back_header, header, "{name}");
         assert_eq!(back, content, "{name}: the workbook reads back to another policy");
     }

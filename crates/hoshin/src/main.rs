@@ -78,6 +78,9 @@ enum Command {
     /// Manage accounts: add, set-password, set-role, disable, enable, list.
     #[command(subcommand)]
     User(commands::user::Command),
+    /// Write a published policy as a file: the canonical workbook (sheet) or CSV.
+    #[command(subcommand)]
+    Export(commands::export::Command),
 }
 
 /// An error the user can fix: printed as `error: …` with exit code 1 (usage errors exit 2, from clap).
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
             .and_then(|(url, listen)| commands::serve::demo(&url, &listen)),
         Command::Gen(args) => database().map_err(Into::into).and_then(|url| commands::gen::run(&url, args)),
         Command::User(command) => database().map_err(Into::into).and_then(|url| commands::user::run(&url, command)),
+        Command::Export(command) => database().map_err(Into::into).and_then(|url| commands::export::run(&url, command)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

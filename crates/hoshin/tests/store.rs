@@ -197,3 +197,51 @@ fn the_configuration_file_chooses_the_database_and_flags_win() {
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("127.0.0.1:8470"), "{}", text(&output.stderr));
 }
+
+#[test]
+fn export_sheet_and_csv_then_import_them_elsewhere_gives_the_same_policy() {
+    let first = temp_dir("export-a");
+    let second = temp_dir("export-b");
+    for sample in ["sumiyoshi-r6-yearend.txt", "abeno-r5-issue5-yearend.txt"] {
+        let output = run(hoshin(&first).arg("import").arg(samples().join(sample)));
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let sheet = first.join("sumiyoshi.xlsx");
+    let csv = first.join("sumiyoshi.csv");
+    let policy = ["--organization", "大阪市/住吉区", "--fiscal-year", "令和6年度"];
+    let output = run(hoshin(&first).args(["export", "sheet"]).args(policy).arg("-o").arg(&sheet));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let output = run(hoshin(&first).args(["export", "csv"]).args(policy).args(["--stage", "year_end", "-o"]).arg(&csv));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&std::fs::read(&csv).unwrap()).starts_with("\u{FEFF}hoshin,key,value"));
+    // The workbook imports into another database as the same policy: its CSV export is byte for byte the same.
+    let output = run(hoshin(&second).arg("import").arg(&sheet));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("imported 住吉区 令和6年度（2024年度） 年度末評価 as version 1"),
+        "{}",
+        text(&output.stdout)
+    );
+    let again = second.join("again.csv");
+    let output = run(hoshin(&second).args(["export", "csv"]).args(policy).arg("-o").arg(&again));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&csv).unwrap());
+    // So does the CSV.
+    let third = temp_dir("export-c");
+    let output = run(hoshin(&third).arg("import").arg(&csv));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    // A broken workbook says where, and nothing is imported; a policy that is not there is an error.
+    let broken = text(&std::fs::read(&csv).unwrap()).replacen("令和10年度末までに55％以上", "がんばる", 1);
+    let broken_path = third.join("broken.csv");
+    std::fs::write(&broken_path, broken).unwrap();
+    let output = run(hoshin(&temp_dir("export-d")).arg("import").arg(&broken_path));
+    assert!(!output.status.success());
+    let errors = text(&output.stderr);
+    assert!(errors.contains("sheet 「indicators」 row ") && errors.contains(" column 「target」"), "{errors}");
+    assert!(!errors.contains("out of place") && !errors.contains("no parent"), "one problem, not a cascade: {errors}");
+    let output = run(hoshin(&first)
+        .args(["export", "sheet", "--organization", "北区", "--fiscal-year", "2024", "-o"])
+        .arg(&sheet));
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("北区"), "{}", text(&output.stderr));
+}

@@ -15,7 +15,8 @@ use crate::UserError;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Documents: text extracted from a PDF, a PDF, or a text file in UTF-8 or Shift_JIS.
+    /// Documents: text extracted from a PDF, a PDF, a text file in UTF-8 or Shift_JIS, or Hoshin's canonical
+    /// workbook or CSV (`hoshin export sheet|csv`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
@@ -35,12 +36,33 @@ pub struct Args {
 /// Reads one file into an import, with the diagnostics worth showing.
 pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(NewImport, Vec<String>), UserError> {
     let name = path.display().to_string();
-    let document = read_document(path)?;
     let bytes = std::fs::read(path).map_err(|error| UserError(format!("{name}: cannot read: {error}")))?;
-    let hints = args.hints.hints()?;
     let stage = args.stage.as_deref().map(stage_flag).transpose()?;
     let file_name = path.file_name().map_or(name.clone(), |file| file.to_string_lossy().into_owned());
+    // Hoshin's own canonical workbook or CSV reads back exactly; anything else is a published document.
+    if let Some(read) = hoshin_import::canonical::read_canonical(&bytes) {
+        let (header, content) = read.map_err(|error| {
+            let lines: Vec<String> =
+                error.messages(Lang::En).into_iter().map(|line| format!("{name}: {line}")).collect();
+            UserError(lines.join("\n"))
+        })?;
+        let import = NewImport {
+            key: PolicyKey { organization: header.organization, fiscal_year: header.fiscal_year },
+            stage: stage.unwrap_or(header.stage),
+            content,
+            era: None,
+            source: Source::Import { file_name, sha256: sha256(&bytes) },
+            author: author.to_string(),
+        };
+        return Ok((import, Vec::new()));
+    }
+    let document = read_document(path)?;
+    let hints = args.hints.hints()?;
     prepare_text(&name, file_name, &bytes, &document.text, &hints, stage, author)
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Reads `--stage`: a code (year_end) or the Japanese label (年度末評価).
@@ -80,7 +102,7 @@ pub fn prepare_text(
         .filter(|diagnostic| diagnostic.severity >= Severity::Warning)
         .map(|diagnostic| format!("{name}:{}: {}: {}", diagnostic.line, diagnostic.severity.code(), diagnostic.message))
         .collect();
-    let sha256 = Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect();
+    let sha256 = sha256(bytes);
     Ok((
         NewImport {
             key: PolicyKey { organization: policy.organization, fiscal_year: policy.fiscal_year },

@@ -66,12 +66,8 @@ fn role(options: &RoleOptions) -> Result<(Role, Option<Organization>), UserError
         let codes: Vec<&str> = Role::ALL.iter().map(|role| role.code()).collect();
         UserError(format!("--role {}: not a role; use one of {}", options.role, codes.join(", ")))
     })?;
-    let organization = options.organization.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(|text| {
-        match text.split_once('/') {
-            Some((city, name)) => Organization::new(name.trim(), Some(city.trim()).filter(|city| !city.is_empty())),
-            None => Organization::new(text, Some("大阪市")),
-        }
-    });
+    let organization =
+        options.organization.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(super::organization_flag);
     Ok((role, organization))
 }
 
