@@ -248,6 +248,12 @@ pub fn kanji_digit(c: char) -> Option<u32> {
     })
 }
 
+/// Whether a spreadsheet would take a cell holding `text` for a formula (it starts with = + - @, a tab or a
+/// carriage return): such cells are neutralised whenever Hoshin writes a sheet or a CSV file.
+pub fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,10 +335,4 @@ mod tests {
         assert_eq!(Lang::from_code("EN"), Some(Lang::En));
         assert_eq!(Lang::from_code("fr"), None);
     }
-}
-
-/// Whether a spreadsheet would take a cell holding `text` for a formula (it starts with = + - @, a tab or a
-/// carriage return): such cells are neutralised whenever Hoshin writes a sheet or a CSV file.
-pub fn looks_like_formula(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
