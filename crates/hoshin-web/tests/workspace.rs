@@ -136,6 +136,7 @@ fn mutating_routes(revision: i64) -> Vec<(String, Vec<(&'static str, String)>)> 
         (format!("{POLICY}/council/offer-actual"), vec![]),
         (format!("{POLICY}/opinion"), vec![("item", "issues/1".into()), ("text", "委員の意見です".into())]),
         (format!("{POLICY}/ratings"), vec![("score.1", "4".into()), ("feedback", "yes".into())]),
+        (format!("{POLICY}/sheet/apply"), vec![("csv", "hoshin,key,value\n".into()), ("revision", "0".into())]),
     ]
 }
 
@@ -144,7 +145,7 @@ fn allowed(who: &str, route: usize) -> bool {
     let opine = route == 18 || route == 19;
     match who {
         "admin" => !opine,
-        "editor" => route <= 5 || route == 8 || (11..=17).contains(&route),
+        "editor" => route <= 5 || route == 8 || (11..=17).contains(&route) || route == 20,
         "mayor" => route == 6 || route == 7,
         "member" => opine,
         _ => false,
@@ -525,4 +526,75 @@ async fn the_to_do_list_groups_what_is_missing_per_policy_for_those_who_may_read
     let kita = get(&store, Some("kita"), "/edit/todo").await;
     assert_eq!(kita.status, StatusCode::OK);
     assert!(!kita.body.contains("住吉区運営方針"));
+}
+
+#[tokio::test]
+async fn a_policy_goes_out_as_a_workbook_and_comes_back_with_a_preview() {
+    let store = store().await;
+    let public = "/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024";
+    // Anyone downloads a published version in the canonical form.
+    let xlsx = get(&store, None, &format!("{public}/sheet.xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.headers[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    let csv = get(&store, None, &format!("{public}/sheet.csv?version=1")).await;
+    assert!(csv.body.starts_with("\u{FEFF}hoshin,key,value"));
+    assert_eq!(get(&store, None, &format!("{public}/sheet.csv?version=9")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&store, None, &format!("{public}/sheet.pdfx")).await.status, StatusCode::NOT_FOUND);
+    assert!(get(&store, None, public).await.body.contains("sheet.xlsx?version=1"));
+
+    // The editor changes the goal in the CSV and uploads it: the preview shows the change, nothing is saved.
+    let sheet = format!("{POLICY}/sheet");
+    let before = store.working_copy(&key()).await.unwrap();
+    let mut lines: Vec<String> = csv.body.split("\r\n").map(str::to_string).collect();
+    let header_line = lines.iter().position(|line| line.starts_with("policy,path,")).unwrap();
+    let columns: Vec<&str> = lines[header_line].split(',').collect();
+    let goal = columns.iter().position(|column| *column == "goal").unwrap();
+    let mut cells: Vec<String> = lines[header_line + 1].split(',').map(str::to_string).collect();
+    cells[goal] = "すべての区民が安心して暮らせるまち".into();
+    // The policy row has no quoted cells in this document, so splitting at commas is exact here.
+    lines[header_line + 1] = cells.join(",");
+    let upload = lines.join("\r\n");
+    let preview =
+        post_multipart(&store, "editor", &sheet, &[("csrf", "csrf-editor")], Some(("policy.csv", upload.as_bytes())))
+            .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("<ins>+ すべての区民が安心して暮らせるまち</ins>"), "{}", preview.body);
+    assert_eq!(store.working_copy(&key()).await.unwrap().revision, before.revision, "a preview saves nothing");
+    // Confirming saves it in one write.
+    let csv_field = {
+        let start =
+            preview.body.find("<textarea name=\"csv\" hidden>").unwrap() + "<textarea name=\"csv\" hidden>".len();
+        unescape(&preview.body[start..start + preview.body[start..].find("</textarea>").unwrap()])
+    };
+    let revision = preview.hidden("revision");
+    let applied =
+        post(&store, Some("editor"), &format!("{sheet}/apply"), &[("csv", &csv_field), ("revision", &revision)]).await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
+    let after = store.working_copy(&key()).await.unwrap();
+    assert_eq!(after.content.goal.as_deref(), Some("すべての区民が安心して暮らせるまち"));
+    assert_eq!(after.revision, before.revision + 1);
+    // The same confirmation again is stale.
+    let stale =
+        post(&store, Some("editor"), &format!("{sheet}/apply"), &[("csv", &csv_field), ("revision", &revision)]).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    // Refusals name the problem and save nothing: another kind of file, a broken cell, another ward's policy.
+    let csrf = [("csrf", "csrf-editor")];
+    let other =
+        post_multipart(&store, "editor", &sheet, &csrf, Some(("a.csv", "課題番号,実績値\n1,2\n".as_bytes()))).await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(other.body.contains("データ形式のブック"));
+    let broken = upload.replacen("令和10年度末までに55％以上", "がんばる", 1);
+    let broken = post_multipart(&store, "editor", &sheet, &csrf, Some(("b.csv", broken.as_bytes()))).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.body.contains("シート「indicators」") && broken.body.contains("「target」列"), "{}", broken.body);
+    let elsewhere = upload.replace("住吉区", "北区");
+    let elsewhere = post_multipart(&store, "editor", &sheet, &csrf, Some(("c.csv", elsewhere.as_bytes()))).await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(elsewhere.body.contains("別の運営方針"));
+    assert_eq!(store.working_copy(&key()).await.unwrap().revision, after.revision);
+    // The working copy downloads for those who read drafts; not for another ward.
+    assert_eq!(get(&store, Some("member"), &format!("{POLICY}/sheet.xlsx")).await.status, StatusCode::OK);
+    assert_eq!(get(&store, Some("kita"), &format!("{POLICY}/sheet.xlsx")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(get(&store, Some("member"), &sheet).await.status, StatusCode::FORBIDDEN);
 }

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organizations/{city}/{name}", get(organization::page))
         .route("/policies/{city}/{name}/{year}", get(policy::page))
         .route("/policies/{city}/{name}/{year}/diff", get(policy::diff_page))
+        .route("/policies/{city}/{name}/{year}/{file}", get(policy::sheet_file))
         .route("/indicators/{id}", get(indicator::page))
         .route("/compare", get(compare::index))
         .route("/compare/{key}/{year}", get(compare::page))

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use axum::Extension;
 use hoshin_core::{
     check_mark, Budget, BudgetKind, BulletGroup, FiscalYear, Indicator, IssueId, Lang, MarkCheck, PolicyContent, Rule,
@@ -156,6 +156,8 @@ struct PolicyPage {
     sdg_goals: String,
     notes: Vec<String>,
     json_href: String,
+    sheet_href: String,
+    current_seq: i64,
     /// Opinions about the policy as a whole.
     opinions: Vec<crate::council::OpinionView>,
     ledger_href: String,
@@ -248,6 +250,8 @@ pub async fn page(
         sdg_goals: sdg_text(&content.sdg_goals),
         notes: content.notes.iter().map(|note| note.text.clone()).collect(),
         json_href: api_policy_href(&key, chosen.seq),
+        sheet_href: format!("{}/sheet", chrome.links.policy(&key)),
+        current_seq: chosen.seq,
         opinions: whole,
         ledger_href: crate::council::ledger_url(chrome.links.prefix(), &key.organization, Some(key.fiscal_year)),
         c: crate::council::council_words(lang),
@@ -609,4 +613,54 @@ mod tests {
         assert_eq!(circled(14), "⑭");
         assert_eq!(circled(21), "21");
     }
+}
+
+/// `/policies/{city}/{name}/{year}/sheet.xlsx` and `sheet.csv`: a published version in the canonical form
+/// (`?version=N`, default the latest), which `hoshin import` and the workspace read back exactly.
+pub async fn sheet_file(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Path((city, name, year, file)): Path<(String, String, String, String)>,
+    Query(query): Query<VersionQuery>,
+    uri: Uri,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(lang, &uri, name.clone());
+    let key = PolicyKey {
+        organization: organization_from_path(&city, &name),
+        fiscal_year: fiscal_year_param(&year).or_page(&chrome)?,
+    };
+    let csv = match file.as_str() {
+        "sheet.xlsx" => false,
+        "sheet.csv" => true,
+        _ => return Err(super::not_found_page(&chrome, file)),
+    };
+    let versions = state.store.versions(&key).await.or_page(&chrome)?;
+    let chosen = pick_version(&versions, query.version.as_deref(), versions.last(), "version").or_page(&chrome)?;
+    let stored = state.store.version(chosen.id).await.or_page(&chrome)?;
+    let header = hoshin_core::canonical::Header {
+        organization: key.organization.clone(),
+        fiscal_year: key.fiscal_year,
+        stage: chosen.stage,
+    };
+    let sheets = hoshin_core::canonical::to_sheets(&header, &stored.content);
+    // An ASCII file name: the organization's name is in the workbook itself.
+    let stem = format!("policy-{}-v{}", key.fiscal_year.start_year(), chosen.seq);
+    let (content_type, name, bytes) = if csv {
+        let text = hoshin_import::table::write_csv(&hoshin_import::canonical::canonical_csv_rows(&sheets));
+        ("text/csv; charset=utf-8", format!("{stem}.csv"), text.into_bytes())
+    } else {
+        let bytes = hoshin_render::sheet::write_xlsx(&sheets)
+            .map_err(|error| crate::WebError::Unavailable(error.to_string()))
+            .or_page(&chrome)?;
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{stem}.xlsx"), bytes)
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -149,12 +149,15 @@ pub async fn template_csv(
 }
 
 /// What a multipart form sent: its text fields and the chosen file, if any.
-struct Upload {
-    fields: Vec<(String, String)>,
-    file: Option<Vec<u8>>,
+pub(super) struct Upload {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<Vec<u8>>,
 }
 
-async fn read_upload(multipart: Result<Multipart, MultipartRejection>, lang: Lang) -> Result<Upload, WebError> {
+pub(super) async fn read_upload(
+    multipart: Result<Multipart, MultipartRejection>,
+    lang: Lang,
+) -> Result<Upload, WebError> {
     let too_large = || match lang {
         Lang::Ja => format!("ファイルが大きすぎます。{}MBまでのファイルを指定してください。", MAX_UPLOAD_BYTES >> 20),
         Lang::En => format!("the file is too large; give a file of up to {} MB.", MAX_UPLOAD_BYTES >> 20),

@@ -10,6 +10,7 @@ mod council;
 mod cycle;
 mod editor;
 mod forms;
+mod sheet;
 mod todo;
 mod users;
 mod words;
@@ -65,6 +66,15 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(actuals::MAX_UPLOAD_BYTES + 64 * 1024)),
         )
         .route("/edit/{city}/{name}/{year}/actuals.csv", get(actuals::template_csv))
+        .route(
+            "/edit/{city}/{name}/{year}/sheet",
+            get(sheet::page).post(sheet::preview).layer(DefaultBodyLimit::max(actuals::MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/edit/{city}/{name}/{year}/sheet.xlsx", get(sheet::download))
+        .route(
+            "/edit/{city}/{name}/{year}/sheet/apply",
+            post(sheet::apply).layer(DefaultBodyLimit::max(actuals::MAX_UPLOAD_BYTES)),
+        )
         .route(
             "/edit/{city}/{name}/{year}/actuals/apply",
             post(actuals::apply).layer(DefaultBodyLimit::max(actuals::MAX_UPLOAD_BYTES)),

@@ -104,6 +104,13 @@ pub struct WorkWords {
     pub todo_help: &'static str,
     pub total: &'static str,
     pub inbox: &'static str,
+    pub sheet: &'static str,
+    pub sheet_help: &'static str,
+    pub sheet_download: &'static str,
+    pub choose_file: &'static str,
+    pub not_canonical: &'static str,
+    pub another_policy: &'static str,
+    pub not_saved_sheet: &'static str,
 }
 
 pub const JA: WorkWords = WorkWords {
@@ -208,6 +215,13 @@ pub const JA: WorkWords = WorkWords {
     todo_help: "作業中の運営方針ごとに、次の段階（年度末評価など）に向けて未記入の項目を示します。項目名を選ぶと、その項目の編集画面を開きます。",
     total: "合計",
     inbox: "お知らせ",
+    sheet: "Excelで編集（データ形式のブック）",
+    sheet_help: "作業中の運営方針をデータ形式のExcelブックとしてダウンロードし、Excelで編集してから読み込むと、変更点を確認したうえで保存できます。シートや列の構成、「path」列は変えないでください。",
+    sheet_download: "作業中の版をダウンロード（xlsx）",
+    choose_file: "ファイルを選んでください。",
+    not_canonical: "Hoshinのデータ形式のブック（またはそのCSV）ではありません。「作業中の版をダウンロード」で得たブックを編集して読み込んでください。",
+    another_policy: "このブックは別の運営方針のものです",
+    not_saved_sheet: "次の問題があるため、読み込めませんでした。何も保存されていません。",
 };
 
 pub const EN: WorkWords = WorkWords {
@@ -312,6 +326,13 @@ pub const EN: WorkWords = WorkWords {
     todo_help: "For each working copy, what is missing before its next stage (such as the year-end evaluation). Choose an item to open its form.",
     total: "Total",
     inbox: "Inbox",
+    sheet: "Edit in Excel (the data workbook)",
+    sheet_help: "Download the working copy as a data workbook, edit it in Excel, and upload it: you see every change before it is saved. Keep the sheets, the columns and the 「path」 column as they are.",
+    sheet_download: "Download the working copy (xlsx)",
+    choose_file: "Choose a file.",
+    not_canonical: "Not a Hoshin data workbook (or its CSV): edit the workbook from 「Download the working copy」 and upload that.",
+    another_policy: "This workbook belongs to another policy",
+    not_saved_sheet: "The file could not be read for these reasons. Nothing has been saved.",
 };
 
 pub fn work_words(lang: Lang) -> &'static WorkWords {
