@@ -603,18 +603,6 @@ pub async fn diff_page(
     render(&page, &page.chrome)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::circled;
-
-    #[test]
-    fn circled_numbers() {
-        assert_eq!(circled(1), "①");
-        assert_eq!(circled(14), "⑭");
-        assert_eq!(circled(21), "21");
-    }
-}
-
 /// `/policies/{city}/{name}/{year}/sheet.xlsx` and `sheet.csv`: a published version in the canonical form
 /// (`?version=N`, default the latest), which `hoshin import` and the workspace read back exactly.
 pub async fn sheet_file(
@@ -663,4 +651,16 @@ pub async fn sheet_file(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::circled;
+
+    #[test]
+    fn circled_numbers() {
+        assert_eq!(circled(1), "①");
+        assert_eq!(circled(14), "⑭");
+        assert_eq!(circled(21), "21");
+    }
 }
