@@ -297,6 +297,18 @@ impl Indicator {
         }
     }
 
+    /// The target as printed, without the wording before it: 「令和10年度末までに55％以上とする。」, 「48%以上」.
+    pub fn printed_target(&self) -> &str {
+        match &self.target {
+            Some(TargetText::Parsed(target)) => {
+                let rest = target.original.strip_prefix(self.wording.as_str()).unwrap_or(&target.original);
+                rest.trim().trim_start_matches(['を', 'が', 'は', '：', ':', '、']).trim()
+            }
+            Some(TargetText::NotEvaluable { text, .. }) => text,
+            None => "",
+        }
+    }
+
     pub fn result(&self, fiscal_year: FiscalYear) -> Option<&YearResult> {
         self.results.iter().find(|result| result.fiscal_year == fiscal_year)
     }

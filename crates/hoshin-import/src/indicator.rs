@@ -88,16 +88,9 @@ pub(crate) fn warn_if_not_evaluable(
     }
 }
 
-/// The target as printed, without the wording before it: 「令和10年度末までに55％以上とする。」, 「48%以上」.
+/// The target as printed, without the wording before it: [`Indicator::printed_target`].
 pub fn printed_target(indicator: &Indicator) -> &str {
-    match &indicator.target {
-        Some(TargetText::Parsed(target)) => {
-            let rest = target.original.strip_prefix(indicator.wording.as_str()).unwrap_or(&target.original);
-            rest.trim().trim_start_matches(['を', 'が', 'は', '：', ':', '、']).trim()
-        }
-        Some(TargetText::NotEvaluable { text, .. }) => text,
-        None => "",
-    }
+    indicator.printed_target()
 }
 
 /// Indicators printed side by side in one cell whose list tags were lost (「…割合：57%以上 地域で…割合：80%以上」):

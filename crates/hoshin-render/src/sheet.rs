@@ -4,14 +4,9 @@
 
 use hoshin_core::canonical::Sheet;
 use hoshin_core::text::looks_like_formula;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use thiserror::Error;
+use rust_xlsxwriter::{Format, Workbook};
 
-#[derive(Debug, Error)]
-pub enum RenderError {
-    #[error("the workbook cannot be written: {0}")]
-    Xlsx(#[from] XlsxError),
-}
+use crate::RenderError;
 
 /// Writes the sheets as an xlsx workbook.
 pub fn write_xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, RenderError> {

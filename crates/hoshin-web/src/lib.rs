@@ -50,6 +50,12 @@ pub struct AppState {
     pub opinion_posts: Arc<auth::RecentEvents>,
 }
 
+/// The Japanese fonts for PDFs, loaded once on first use; the error says what to install.
+pub fn fonts() -> Result<&'static hoshin_render::pdf::Fonts, &'static String> {
+    static FONTS: std::sync::OnceLock<Result<hoshin_render::pdf::Fonts, String>> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| hoshin_render::pdf::Fonts::load().map_err(|error| error.to_string())).as_ref()
+}
+
 /// The address of the client a request came from, when the server knows it.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientAddr(pub SocketAddr);

@@ -541,6 +541,11 @@ async fn a_policy_goes_out_as_a_workbook_and_comes_back_with_a_preview() {
     assert_eq!(get(&store, None, &format!("{public}/sheet.csv?version=9")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(get(&store, None, &format!("{public}/sheet.pdfx")).await.status, StatusCode::NOT_FOUND);
     assert!(get(&store, None, public).await.body.contains("sheet.xlsx?version=1"));
+    // And the common-format PDF, typeset with a Japanese font.
+    let pdf = get(&store, None, &format!("{public}/policy.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
 
     // The editor changes the goal in the CSV and uploads it: the preview shows the change, nothing is saved.
     let sheet = format!("{POLICY}/sheet");

@@ -78,7 +78,7 @@ enum Command {
     /// Manage accounts: add, set-password, set-role, disable, enable, list.
     #[command(subcommand)]
     User(commands::user::Command),
-    /// Write a published policy as a file: the canonical workbook (sheet) or CSV.
+    /// Write a published policy as a file: the common-format PDF, or the canonical workbook (sheet) or CSV.
     #[command(subcommand)]
     Export(commands::export::Command),
 }

@@ -214,6 +214,10 @@ fn export_sheet_and_csv_then_import_them_elsewhere_gives_the_same_policy() {
     let output = run(hoshin(&first).args(["export", "csv"]).args(policy).args(["--stage", "year_end", "-o"]).arg(&csv));
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(text(&std::fs::read(&csv).unwrap()).starts_with("\u{FEFF}hoshin,key,value"));
+    let pdf = first.join("sumiyoshi.pdf");
+    let output = run(hoshin(&first).args(["export", "pdf"]).args(policy).arg("-o").arg(&pdf));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     // The workbook imports into another database as the same policy: its CSV export is byte for byte the same.
     let output = run(hoshin(&second).arg("import").arg(&sheet));
     assert!(output.status.success(), "{}", text(&output.stderr));

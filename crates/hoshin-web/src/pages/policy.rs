@@ -157,6 +157,7 @@ struct PolicyPage {
     notes: Vec<String>,
     json_href: String,
     sheet_href: String,
+    pdf_href: String,
     current_seq: i64,
     /// Opinions about the policy as a whole.
     opinions: Vec<crate::council::OpinionView>,
@@ -251,6 +252,7 @@ pub async fn page(
         notes: content.notes.iter().map(|note| note.text.clone()).collect(),
         json_href: api_policy_href(&key, chosen.seq),
         sheet_href: format!("{}/sheet", chrome.links.policy(&key)),
+        pdf_href: format!("{}/policy.pdf", chrome.links.policy(&key)),
         current_seq: chosen.seq,
         opinions: whole,
         ledger_href: crate::council::ledger_url(chrome.links.prefix(), &key.organization, Some(key.fiscal_year)),
@@ -603,7 +605,14 @@ pub async fn diff_page(
     render(&page, &page.chrome)
 }
 
-/// `/policies/{city}/{name}/{year}/sheet.xlsx` and `sheet.csv`: a published version in the canonical form
+#[derive(Clone, Copy)]
+enum FileFormat {
+    Pdf,
+    Sheet,
+    Csv,
+}
+
+/// `/policies/{city}/{name}/{year}/policy.pdf`, `sheet.xlsx` and `sheet.csv`: a published version in the canonical form
 /// (`?version=N`, default the latest), which `hoshin import` and the workspace read back exactly.
 pub async fn sheet_file(
     State(state): State<AppState>,
@@ -617,9 +626,10 @@ pub async fn sheet_file(
         organization: organization_from_path(&city, &name),
         fiscal_year: fiscal_year_param(&year).or_page(&chrome)?,
     };
-    let csv = match file.as_str() {
-        "sheet.xlsx" => false,
-        "sheet.csv" => true,
+    let format = match file.as_str() {
+        "sheet.xlsx" => FileFormat::Sheet,
+        "sheet.csv" => FileFormat::Csv,
+        "policy.pdf" => FileFormat::Pdf,
         _ => return Err(super::not_found_page(&chrome, file)),
     };
     let versions = state.store.versions(&key).await.or_page(&chrome)?;
@@ -630,17 +640,32 @@ pub async fn sheet_file(
         fiscal_year: key.fiscal_year,
         stage: chosen.stage,
     };
-    let sheets = hoshin_core::canonical::to_sheets(&header, &stored.content);
-    // An ASCII file name: the organization's name is in the workbook itself.
+    // An ASCII file name: the organization's name is in the file itself.
     let stem = format!("policy-{}-v{}", key.fiscal_year.start_year(), chosen.seq);
-    let (content_type, name, bytes) = if csv {
-        let text = hoshin_import::table::write_csv(&hoshin_import::canonical::canonical_csv_rows(&sheets));
-        ("text/csv; charset=utf-8", format!("{stem}.csv"), text.into_bytes())
-    } else {
-        let bytes = hoshin_render::sheet::write_xlsx(&sheets)
-            .map_err(|error| crate::WebError::Unavailable(error.to_string()))
+    let unavailable = |error: hoshin_render::RenderError| crate::WebError::Unavailable(error.to_string());
+    let (content_type, name, bytes) = match format {
+        FileFormat::Csv => {
+            let sheets = hoshin_core::canonical::to_sheets(&header, &stored.content);
+            let text = hoshin_import::table::write_csv(&hoshin_import::canonical::canonical_csv_rows(&sheets));
+            ("text/csv; charset=utf-8", format!("{stem}.csv"), text.into_bytes())
+        }
+        FileFormat::Sheet => {
+            let sheets = hoshin_core::canonical::to_sheets(&header, &stored.content);
+            let bytes = hoshin_render::sheet::write_xlsx(&sheets).map_err(unavailable).or_page(&chrome)?;
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{stem}.xlsx"), bytes)
+        }
+        FileFormat::Pdf => {
+            let content = stored.content.clone();
+            let bytes = tokio::task::spawn_blocking(move || {
+                let fonts = crate::fonts().map_err(|message| crate::WebError::Unavailable(message.clone()))?;
+                hoshin_render::pdf::render_pdf(&header, &content, fonts).map_err(unavailable)
+            })
+            .await
+            .map_err(|error| crate::WebError::Unavailable(format!("the PDF could not be made: {error}")))
+            .and_then(|result| result)
             .or_page(&chrome)?;
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{stem}.xlsx"), bytes)
+            ("application/pdf", format!("{stem}.pdf"), bytes)
+        }
     };
     Ok((
         [

@@ -1,5 +1,5 @@
-//! `hoshin export sheet|csv`: a published version of a policy as the canonical workbook or CSV, which
-//! `hoshin import` reads back to exactly the same policy.
+//! `hoshin export pdf|sheet|csv`: a published version of a policy as the common-format PDF, or as the
+//! canonical workbook or CSV, which `hoshin import` reads back to exactly the same policy.
 
 use std::path::PathBuf;
 
@@ -13,10 +13,19 @@ use crate::UserError;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
+    /// The common-format layout as a PDF on A4, with a Japanese font embedded.
+    Pdf(PolicyArgs),
     /// The canonical workbook (xlsx): one sheet per kind of item, stable paths as ids.
     Sheet(PolicyArgs),
     /// The canonical CSV: the same sheets one after another, each row led by its sheet's name.
     Csv(PolicyArgs),
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Pdf,
+    Sheet,
+    Csv,
 }
 
 #[derive(Debug, clap::Args)]
@@ -37,9 +46,10 @@ pub struct PolicyArgs {
 }
 
 pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
-    let (args, csv) = match command {
-        Command::Sheet(args) => (args, false),
-        Command::Csv(args) => (args, true),
+    let (args, format) = match command {
+        Command::Pdf(args) => (args, Format::Pdf),
+        Command::Sheet(args) => (args, Format::Sheet),
+        Command::Csv(args) => (args, Format::Csv),
     };
     let organization = super::organization_flag(&args.organization);
     let fiscal_year = parse_fiscal_year(&args.fiscal_year, None)
@@ -72,12 +82,18 @@ pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
         })?;
         let stored = store.version(chosen.id).await.map_err(|error| UserError(error.to_string()))?;
         let header = Header { organization: key.organization.clone(), fiscal_year, stage: chosen.stage };
-        let sheets = to_sheets(&header, &stored.content);
-        Ok::<_, UserError>(if csv {
-            hoshin_import::table::write_csv(&hoshin_import::canonical::canonical_csv_rows(&sheets)).into_bytes()
-        } else {
-            hoshin_render::sheet::write_xlsx(&sheets).map_err(|error| UserError(error.to_string()))?
-        })
+        let rendered = match format {
+            Format::Pdf => {
+                let fonts = hoshin_render::pdf::Fonts::load().map_err(|error| UserError(error.to_string()))?;
+                hoshin_render::pdf::render_pdf(&header, &stored.content, &fonts)
+            }
+            Format::Sheet => hoshin_render::sheet::write_xlsx(&to_sheets(&header, &stored.content)),
+            Format::Csv => Ok(hoshin_import::table::write_csv(&hoshin_import::canonical::canonical_csv_rows(
+                &to_sheets(&header, &stored.content),
+            ))
+            .into_bytes()),
+        };
+        rendered.map_err(|error| UserError(error.to_string()))
     })?;
     std::fs::write(&args.output, &bytes)
         .map_err(|error| UserError(format!("{}: cannot write: {error}", args.output.display())))?;
