@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod layout;
 pub mod pdf;
 pub mod sheet;
 

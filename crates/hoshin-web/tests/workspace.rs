@@ -546,6 +546,9 @@ async fn a_policy_goes_out_as_a_workbook_and_comes_back_with_a_preview() {
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
     assert!(pdf.body.starts_with("%PDF-"));
+    let layout = get(&store, None, &format!("{public}/layout.xlsx")).await;
+    assert_eq!(layout.status, StatusCode::OK);
+    assert!(layout.body.starts_with("PK"));
 
     // The editor changes the goal in the CSV and uploads it: the preview shows the change, nothing is saved.
     let sheet = format!("{POLICY}/sheet");

@@ -218,6 +218,10 @@ fn export_sheet_and_csv_then_import_them_elsewhere_gives_the_same_policy() {
     let output = run(hoshin(&first).args(["export", "pdf"]).args(policy).arg("-o").arg(&pdf));
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let layout = first.join("sumiyoshi-layout.xlsx");
+    let output = run(hoshin(&first).args(["export", "layout"]).args(policy).arg("-o").arg(&layout));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(std::fs::read(&layout).unwrap().starts_with(b"PK"));
     // The workbook imports into another database as the same policy: its CSV export is byte for byte the same.
     let output = run(hoshin(&second).arg("import").arg(&sheet));
     assert!(output.status.success(), "{}", text(&output.stderr));

@@ -158,6 +158,7 @@ struct PolicyPage {
     json_href: String,
     sheet_href: String,
     pdf_href: String,
+    layout_href: String,
     current_seq: i64,
     /// Opinions about the policy as a whole.
     opinions: Vec<crate::council::OpinionView>,
@@ -253,6 +254,7 @@ pub async fn page(
         json_href: api_policy_href(&key, chosen.seq),
         sheet_href: format!("{}/sheet", chrome.links.policy(&key)),
         pdf_href: format!("{}/policy.pdf", chrome.links.policy(&key)),
+        layout_href: format!("{}/layout.xlsx", chrome.links.policy(&key)),
         current_seq: chosen.seq,
         opinions: whole,
         ledger_href: crate::council::ledger_url(chrome.links.prefix(), &key.organization, Some(key.fiscal_year)),
@@ -608,6 +610,7 @@ pub async fn diff_page(
 #[derive(Clone, Copy)]
 enum FileFormat {
     Pdf,
+    Layout,
     Sheet,
     Csv,
 }
@@ -630,6 +633,7 @@ pub async fn sheet_file(
         "sheet.xlsx" => FileFormat::Sheet,
         "sheet.csv" => FileFormat::Csv,
         "policy.pdf" => FileFormat::Pdf,
+        "layout.xlsx" => FileFormat::Layout,
         _ => return Err(super::not_found_page(&chrome, file)),
     };
     let versions = state.store.versions(&key).await.or_page(&chrome)?;
@@ -648,6 +652,11 @@ pub async fn sheet_file(
             let sheets = hoshin_core::canonical::to_sheets(&header, &stored.content);
             let text = hoshin_import::table::write_csv(&hoshin_import::canonical::canonical_csv_rows(&sheets));
             ("text/csv; charset=utf-8", format!("{stem}.csv"), text.into_bytes())
+        }
+        FileFormat::Layout => {
+            let bytes =
+                hoshin_render::layout::write_layout(&header, &stored.content).map_err(unavailable).or_page(&chrome)?;
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("{stem}-layout.xlsx"), bytes)
         }
         FileFormat::Sheet => {
             let sheets = hoshin_core::canonical::to_sheets(&header, &stored.content);

@@ -1,4 +1,4 @@
-//! `hoshin export pdf|sheet|csv`: a published version of a policy as the common-format PDF, or as the
+//! `hoshin export pdf|layout|sheet|csv`: a published version of a policy as the common-format PDF or workbook, or as the
 //! canonical workbook or CSV, which `hoshin import` reads back to exactly the same policy.
 
 use std::path::PathBuf;
@@ -15,6 +15,8 @@ use crate::UserError;
 pub enum Command {
     /// The common-format layout as a PDF on A4, with a Japanese font embedded.
     Pdf(PolicyArgs),
+    /// The common-format layout as a workbook for people (xlsx): a summary sheet and one sheet per issue.
+    Layout(PolicyArgs),
     /// The canonical workbook (xlsx): one sheet per kind of item, stable paths as ids.
     Sheet(PolicyArgs),
     /// The canonical CSV: the same sheets one after another, each row led by its sheet's name.
@@ -24,6 +26,7 @@ pub enum Command {
 #[derive(Clone, Copy)]
 enum Format {
     Pdf,
+    Layout,
     Sheet,
     Csv,
 }
@@ -48,6 +51,7 @@ pub struct PolicyArgs {
 pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
     let (args, format) = match command {
         Command::Pdf(args) => (args, Format::Pdf),
+        Command::Layout(args) => (args, Format::Layout),
         Command::Sheet(args) => (args, Format::Sheet),
         Command::Csv(args) => (args, Format::Csv),
     };
@@ -87,6 +91,7 @@ pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
                 let fonts = hoshin_render::pdf::Fonts::load().map_err(|error| UserError(error.to_string()))?;
                 hoshin_render::pdf::render_pdf(&header, &stored.content, &fonts)
             }
+            Format::Layout => hoshin_render::layout::write_layout(&header, &stored.content),
             Format::Sheet => hoshin_render::sheet::write_xlsx(&to_sheets(&header, &stored.content)),
             Format::Csv => Ok(hoshin_import::table::write_csv(&hoshin_import::canonical::canonical_csv_rows(
                 &to_sheets(&header, &stored.content),
