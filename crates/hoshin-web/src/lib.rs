@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod links;
 pub mod opendata;
 pub mod pages;
+pub mod site;
 mod statics;
 pub mod wire;
 pub mod workspace;

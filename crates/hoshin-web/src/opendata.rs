@@ -234,19 +234,16 @@ fn respond(rows: &[Row], format: Format, file_name: &str) -> Response {
     }
 }
 
-async fn year_file(
-    State(state): State<AppState>,
-    Path((year, file)): Path<(String, String)>,
-) -> Result<Response, WebError> {
-    let (stem, format) = split_file(&file)?;
-    if stem != "indicators" {
-        return Err(WebError::NotFound(format!(
-            "/data/{year}/{file}: the file of a year is indicators.csv or indicators.json"
-        )));
-    }
-    let fiscal_year = fiscal_year_param(&year)?;
-    let rows: Vec<Row> = state
-        .store
+/// The files of a fiscal year's open-data package, each at `/data/{year}/{name}`.
+pub const PACKAGE_FILES: [&str; 5] =
+    ["indicators.csv", "indicators.json", "dictionary.csv", "LICENSE.txt", "README.txt"];
+
+async fn year_rows(state: &AppState, fiscal_year: FiscalYear) -> Result<Vec<Row>, WebError> {
+    rows_of(state.store.as_ref(), fiscal_year).await
+}
+
+async fn rows_of(store: &dyn hoshin_store::Store, fiscal_year: FiscalYear) -> Result<Vec<Row>, WebError> {
+    let rows: Vec<Row> = store
         .year_rows(fiscal_year)
         .await?
         .iter()
@@ -255,7 +252,97 @@ async fn year_file(
     if rows.is_empty() {
         return Err(WebError::NotFound(format!("no indicators for fiscal year {}", fiscal_year.start_year())));
     }
+    Ok(rows)
+}
+
+/// The dictionary as CSV: every column's name and meaning in Japanese and English.
+pub fn dictionary_csv() -> String {
+    let mut out = String::from("\u{feff}column,ja,en\r\n");
+    for column in COLUMNS {
+        out.push_str(&format!("{},{},{}\r\n", column.name, csv_cell(column.ja), csv_cell(column.en)));
+    }
+    out
+}
+
+/// The licence note of the package.
+pub fn licence_note(fiscal_year: FiscalYear) -> String {
+    format!(
+        "{}\n{}\n\n出典: 各区が公表した{}の運営方針（Hoshinが読み取り、判定を加えたもの）\n\
+         Source: the operating policies the wards published for {} (read by Hoshin, with its computed marks)\n",
+        crate::i18n::words(Lang::Ja).licence,
+        crate::i18n::words(Lang::En).licence,
+        fiscal_year.label(Lang::Ja),
+        fiscal_year.label(Lang::En),
+    )
+}
+
+/// What the package holds and where each file stays.
+pub fn package_readme(fiscal_year: FiscalYear) -> String {
+    let year = fiscal_year.start_year();
+    let mut out = format!("Hoshin open data, {} / {}\n\n", fiscal_year.label(Lang::Ja), fiscal_year.label(Lang::En));
+    for (file, ja, en) in [
+        (
+            "indicators.csv",
+            "全区の指標・年度ごとの目標・実績・評価（UTF-8、BOM付き）",
+            "every indicator of every organization: target, actual, marks (UTF-8 with BOM)",
+        ),
+        ("indicators.json", "同じ内容のJSON", "the same as JSON"),
+        ("dictionary.csv", "列の定義", "what each column means"),
+        ("LICENSE.txt", "利用条件", "the terms of use"),
+    ] {
+        out.push_str(&format!("/data/{year}/{file}\n  {ja}\n  {en}\n"));
+    }
+    out
+}
+
+fn text_file(content_type: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CACHE_CONTROL, "public, max-age=300".to_string()),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn year_file(
+    State(state): State<AppState>,
+    Path((year, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let fiscal_year = fiscal_year_param(&year)?;
+    match file.as_str() {
+        "dictionary.csv" => return Ok(text_file("text/csv; charset=utf-8", dictionary_csv())),
+        "LICENSE.txt" => return Ok(text_file("text/plain; charset=utf-8", licence_note(fiscal_year))),
+        "README.txt" => return Ok(text_file("text/plain; charset=utf-8", package_readme(fiscal_year))),
+        _ => {}
+    }
+    let (stem, format) = split_file(&file)?;
+    if stem != "indicators" {
+        return Err(WebError::NotFound(format!(
+            "/data/{year}/{file}: the files of a year are {}",
+            PACKAGE_FILES.join(", ")
+        )));
+    }
+    let rows = year_rows(&state, fiscal_year).await?;
     Ok(respond(&rows, format, &format!("hoshin-{}-indicators.{}", fiscal_year.start_year(), extension(format))))
+}
+
+/// The package of a fiscal year as (file name, bytes), for `hoshin export open-data`.
+pub async fn package_of(
+    store: std::sync::Arc<dyn hoshin_store::Store>,
+    fiscal_year: FiscalYear,
+) -> Result<Vec<(&'static str, Vec<u8>)>, WebError> {
+    let rows = rows_of(store.as_ref(), fiscal_year).await?;
+    let json = serde_json::json!({ "columns": COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>(), "rows": rows });
+    Ok(vec![
+        ("indicators.csv", csv(&rows).into_bytes()),
+        ("indicators.json", serde_json::to_vec_pretty(&json).unwrap_or_default()),
+        ("dictionary.csv", dictionary_csv().into_bytes()),
+        ("LICENSE.txt", licence_note(fiscal_year).into_bytes()),
+        ("README.txt", package_readme(fiscal_year).into_bytes()),
+    ])
 }
 
 async fn indicator_file(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {

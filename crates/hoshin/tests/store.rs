@@ -253,3 +253,97 @@ fn export_sheet_and_csv_then_import_them_elsewhere_gives_the_same_policy() {
     assert!(!output.status.success());
     assert!(text(&output.stderr).contains("北区"), "{}", text(&output.stderr));
 }
+
+/// Where a plain web server would look for `href` inside `root`: the decoded path, `index.html` for a
+/// directory.
+fn served_file(root: &Path, href: &str) -> PathBuf {
+    let path = href.split(['#', '?']).next().unwrap_or("");
+    let mut bytes = Vec::new();
+    let raw = path.as_bytes();
+    let mut at = 0;
+    while at < raw.len() {
+        if raw[at] == b'%' && at + 2 < raw.len() {
+            if let Ok(byte) = u8::from_str_radix(&path[at + 1..at + 3], 16) {
+                bytes.push(byte);
+                at += 3;
+                continue;
+            }
+        }
+        bytes.push(raw[at]);
+        at += 1;
+    }
+    let decoded = String::from_utf8(bytes).unwrap();
+    let file = root.join(decoded.trim_start_matches('/'));
+    if decoded.ends_with('/') || file.is_dir() {
+        file.join("index.html")
+    } else {
+        file
+    }
+}
+
+#[test]
+fn the_static_site_and_the_open_data_package_are_complete() {
+    let dir = temp_dir("site");
+    for sample in ["sumiyoshi-r6-yearend.txt", "nishi-r6-plan.txt"] {
+        let output = run(hoshin(&dir).arg("import").arg(samples().join(sample)));
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let site = dir.join("site");
+    let output = run(hoshin(&dir).args(["export", "site"]).arg(&site));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("pages"), "{}", text(&output.stdout));
+    for file in [
+        "index.html",
+        "en/index.html",
+        "policies/大阪市/住吉区/2024/index.html",
+        "policies/大阪市/住吉区/2024/policy_version-1.pdf",
+        "data/2024/indicators.csv",
+        "council/大阪市/住吉区/index.html",
+        "static/hoshin.css",
+    ] {
+        assert!(site.join(file).is_file(), "{file} is in the static site");
+    }
+    // Every link of every page reaches a file, as a plain web server would look it up.
+    let mut pages = vec![site.clone()];
+    let mut checked = 0;
+    while let Some(path) = pages.pop() {
+        if path.is_dir() {
+            pages.extend(std::fs::read_dir(&path).unwrap().map(|entry| entry.unwrap().path()));
+            continue;
+        }
+        if path.extension().and_then(|ext| ext.to_str()) != Some("html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&path).unwrap();
+        for attribute in ["href=\"/", "src=\"/"] {
+            for part in html.split(attribute).skip(1) {
+                let href = format!("/{}", part.split('"').next().unwrap());
+                // What needs a server is not copied (search, forms, sign-in and the staff pages).
+                let skip = ["/search", "/login", "/edit", "/opinion-box", "/inbox", "/account", "/admin"];
+                let bare = href.strip_prefix("/en").unwrap_or(&href);
+                if href.starts_with("//")
+                    || skip.iter().any(|prefix| bare.starts_with(prefix))
+                    || href.contains("/diff")
+                {
+                    continue;
+                }
+                let target = served_file(&site, &href.replace("&amp;", "&"));
+                assert!(target.is_file(), "{}: the link {href} finds no file ({})", path.display(), target.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 200, "{checked} links checked");
+
+    // The open-data package of a year.
+    let package = dir.join("open-data");
+    let output = run(hoshin(&dir).args(["export", "open-data", "--fiscal-year", "令和6年度"]).arg(&package));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    for file in ["indicators.csv", "indicators.json", "dictionary.csv", "LICENSE.txt", "README.txt"] {
+        assert!(package.join(file).is_file(), "{file}");
+    }
+    assert!(text(&std::fs::read(package.join("dictionary.csv")).unwrap()).contains("published_mark"));
+    let output = run(hoshin(&dir).args(["export", "open-data", "--fiscal-year", "1999"]).arg(&package));
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("no indicators for fiscal year 1999"), "{}", text(&output.stderr));
+}

@@ -60,12 +60,13 @@ pub async fn page(
     let Some(latest) = series.points.last() else {
         return Err(not_found_page(&chrome, format!("indicator {id}")));
     };
-    // The documents the years come from, each read once, for the explanations.
-    let mut documents: HashMap<i64, (PolicyContent, FiscalYear)> = HashMap::new();
+    // The documents the years come from, each read once: for the explanations, and for the link to the
+    // document a year's value was read from (FY2023's actual may come from the FY2024 document).
+    let mut documents: HashMap<i64, (PolicyContent, FiscalYear, i64)> = HashMap::new();
     for point in &series.points {
-        if point.actual.is_some() && !documents.contains_key(&point.version_id) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = documents.entry(point.version_id) {
             let stored = state.store.version(point.version_id).await.or_page(&chrome)?;
-            documents.insert(point.version_id, (stored.content, stored.key.fiscal_year));
+            entry.insert((stored.content, stored.key.fiscal_year, stored.version.seq));
         }
     }
     let rows: Vec<YearRow> = series
@@ -83,11 +84,12 @@ pub async fn page(
                 differs: matches!((published, computed), (Some(p), Some(c)) if p != c),
                 explanation: documents
                     .get(&point.version_id)
-                    .map(|(content, _)| explanation(content, point, lang))
+                    .filter(|_| point.actual.is_some())
+                    .map(|(content, _, _)| explanation(content, point, lang))
                     .unwrap_or_default(),
-                policy_href: chrome.links.policy(&hoshin_store::PolicyKey {
-                    organization: series.organization.clone(),
-                    fiscal_year: point.fiscal_year,
+                policy_href: documents.get(&point.version_id).map_or_else(String::new, |(_, year, seq)| {
+                    let key = hoshin_store::PolicyKey { organization: series.organization.clone(), fiscal_year: *year };
+                    chrome.links.policy_version(&key, *seq)
                 }),
             }
         })

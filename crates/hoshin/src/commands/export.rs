@@ -21,6 +21,58 @@ pub enum Command {
     Sheet(PolicyArgs),
     /// The canonical CSV: the same sheets one after another, each row led by its sheet's name.
     Csv(PolicyArgs),
+    /// A fiscal year's open-data package (indicators as CSV and JSON, the dictionary, the licence note).
+    OpenData(OpenDataArgs),
+    /// A static copy of the public site that any plain web server serves.
+    Site(SiteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OpenDataArgs {
+    /// The fiscal year: 2024, 令和6年度 or R6.
+    #[arg(long)]
+    pub fiscal_year: String,
+    /// The directory to write the files into (created when missing).
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SiteArgs {
+    /// The directory to write the site into (created when missing).
+    pub dir: PathBuf,
+}
+
+fn fiscal_year_flag(text: &str) -> Result<hoshin_core::FiscalYear, UserError> {
+    parse_fiscal_year(text, None)
+        .ok()
+        .or_else(|| text.trim().parse().ok().and_then(hoshin_core::FiscalYear::new))
+        .ok_or_else(|| UserError(format!("--fiscal-year {text}: write 2024, 令和6年度 or R6")))
+}
+
+fn open_data(url: &DatabaseUrl, args: &OpenDataArgs) -> Result<()> {
+    let fiscal_year = fiscal_year_flag(&args.fiscal_year)?;
+    let files = database::runtime()?.block_on(async {
+        let store = database::open(url).await?;
+        hoshin_web::opendata::package_of(store, fiscal_year)
+            .await
+            .map_err(|error| UserError(error.message().to_string()))
+    })?;
+    std::fs::create_dir_all(&args.dir).map_err(|error| UserError(format!("{}: {error}", args.dir.display())))?;
+    for (name, bytes) in files {
+        let path = args.dir.join(name);
+        std::fs::write(&path, bytes).map_err(|error| UserError(format!("{}: {error}", path.display())))?;
+        println!("{}", path.display());
+    }
+    Ok(())
+}
+
+fn site(url: &DatabaseUrl, args: &SiteArgs) -> Result<()> {
+    let stats = database::runtime()?.block_on(async {
+        let store = database::open(url).await?;
+        hoshin_web::site::export_site(store, &args.dir).await.map_err(UserError)
+    })?;
+    println!("{}: {} pages, {} files, {} bytes", args.dir.display(), stats.pages, stats.files, stats.bytes);
+    Ok(())
 }
 
 #[derive(Clone, Copy)]
@@ -50,15 +102,15 @@ pub struct PolicyArgs {
 
 pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
     let (args, format) = match command {
+        Command::OpenData(args) => return open_data(url, args),
+        Command::Site(args) => return site(url, args),
         Command::Pdf(args) => (args, Format::Pdf),
         Command::Layout(args) => (args, Format::Layout),
         Command::Sheet(args) => (args, Format::Sheet),
         Command::Csv(args) => (args, Format::Csv),
     };
     let organization = super::organization_flag(&args.organization);
-    let fiscal_year = parse_fiscal_year(&args.fiscal_year, None)
-        .or_else(|_| args.fiscal_year.trim().parse().ok().and_then(hoshin_core::FiscalYear::new).ok_or(()))
-        .map_err(|_| UserError(format!("--fiscal-year {}: write 2024, 令和6年度 or R6", args.fiscal_year)))?;
+    let fiscal_year = fiscal_year_flag(&args.fiscal_year)?;
     let stage = args
         .stage
         .as_deref()
