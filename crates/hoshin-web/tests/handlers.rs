@@ -226,6 +226,13 @@ async fn open_data_files_and_the_dictionary() {
     let id = sumiyoshi_series().await[0]["id"].as_i64().unwrap();
     assert_eq!(get(&format!("/data/indicators/{id}.csv")).await.status, StatusCode::OK);
     assert_eq!(get("/data/compare/community-council-awareness/2024.csv").await.status, StatusCode::OK);
+    // The year's package: every file at a stable URL.
+    for file in ["indicators.csv", "indicators.json", "dictionary.csv", "LICENSE.txt", "README.txt"] {
+        assert_eq!(get(&format!("/data/2024/{file}")).await.status, StatusCode::OK, "{file}");
+    }
+    assert!(get("/data/2024/LICENSE.txt").await.body.contains("出典"));
+    assert!(get("/data").await.body.contains("/data/2024/LICENSE.txt"));
+    assert_eq!(get("/data/2024/other.txt").await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
