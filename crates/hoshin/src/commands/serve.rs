@@ -38,6 +38,10 @@ fn run(url: &DatabaseUrl, listen: &str, load_samples: bool) -> Result<()> {
         if load_samples {
             load_bundled_samples(store.as_ref()).await?;
         }
+        // PDFs need a Japanese font on this machine; say so now rather than at the first download.
+        if let Err(message) = hoshin_web::fonts() {
+            eprintln!("hoshin: warning: PDF downloads will fail: {message}");
+        }
         let counts = store.counts().await.map_err(|error| UserError(format!("cannot read the database: {error}")))?;
         eprintln!(
             "hoshin: database {} ({} policies, {} indicator-years)",
