@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod actuals;
+pub mod audit;
 pub mod canonical;
 pub mod council;
 pub mod edit;

@@ -328,7 +328,13 @@ pub fn checklist(content: &PolicyContent, fiscal_year: FiscalYear, stage: Stage)
                 }
             }
         }
-        if year_end {
+        // The detailed layout evaluates each strategy (自己評価 and 改善策) instead of the issue.
+        let strategies_evaluated = detailed
+            && issue
+                .detailed_strategies
+                .iter()
+                .all(|strategy| strategy.self_evaluation.as_deref().is_some_and(|text| !text.trim().is_empty()));
+        if year_end && !strategies_evaluated {
             if issue.self_evaluation.as_deref().is_none_or(|text| text.trim().is_empty()) {
                 lack(base.clone(), Lack::SelfEvaluation);
             }

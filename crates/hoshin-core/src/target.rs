@@ -345,6 +345,25 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
             }
         }
     }
+    // A subject or a label says what is measured: text without a letter (「0を☆かつ0」) is not one, and reading
+    // it as one would render back as something else.
+    // A label that holds a year or a period (「令和元0」, 「毎年度の」) would render back into the period.
+    let wordless = |text: &str| !text.chars().any(char::is_alphabetic);
+    let dated = |text: &str| ["令和", "平成", "昭和", "年度", "毎年", "まで"].iter().any(|word| text.contains(word));
+    // No target of a policy is near a thousand trillion; such digits are a misreading, and would not
+    // render back as the same number.
+    let huge = |condition: &Condition| match condition {
+        Condition::Absolute { value, .. } => {
+            value.value.numerator().abs() > 1_000_000_000_000_000 * value.value.denominator()
+        }
+        Condition::Relative { .. } => false,
+    };
+    if subject.as_deref().is_some_and(wordless)
+        || conditions.iter().filter_map(Condition::label).any(|label| wordless(label) || dated(label))
+        || conditions.iter().any(huge)
+    {
+        return Err(unreadable());
+    }
     let mut period = period.unwrap_or(Period::SingleYear);
     // 「平成31年度末のSNSフォロワー等数：前年度末比20%増」: a year at the start of the subject dates the target.
     if period == Period::SingleYear && subject.is_some() {
@@ -783,7 +802,9 @@ impl Target {
             if let Some(label) = condition.label() {
                 out.push_str(label);
                 // 「…率2」 followed by 「100%」 would merge into one number.
-                if label.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == ',') {
+                // 「令和」 followed by 「0」 would read as a year.
+                let era = ["令和", "平成", "昭和"].iter().any(|era| label.ends_with(era));
+                if era || label.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == ',') {
                     out.push('の');
                 }
             }

@@ -78,6 +78,8 @@ enum Command {
     /// Manage accounts: add, set-password, set-role, disable, enable, list.
     #[command(subcommand)]
     User(commands::user::Command),
+    /// The document audit of the published policies, one finding per line.
+    Audit(commands::audit::Args),
     /// Write a published policy as a file: the common-format PDF, or the canonical workbook (sheet) or CSV.
     #[command(subcommand)]
     Export(commands::export::Command),
@@ -120,6 +122,7 @@ fn main() -> ExitCode {
             .and_then(|(url, listen)| commands::serve::demo(&url, &listen)),
         Command::Gen(args) => database().map_err(Into::into).and_then(|url| commands::gen::run(&url, args)),
         Command::User(command) => database().map_err(Into::into).and_then(|url| commands::user::run(&url, command)),
+        Command::Audit(args) => database().map_err(Into::into).and_then(|url| commands::audit::run(&url, args, lang)),
         Command::Export(command) => database().map_err(Into::into).and_then(|url| commands::export::run(&url, command)),
     };
     match result {

@@ -1,5 +1,6 @@
 //! One module per subcommand: argument types and the function that runs it.
 
+pub mod audit;
 pub mod db;
 pub mod export;
 pub mod gen;
