@@ -236,6 +236,23 @@ async fn open_data_files_and_the_dictionary() {
 }
 
 #[tokio::test]
+async fn the_document_audit_counts_findings_and_names_items_and_values() {
+    let summary = get("/audit").await;
+    assert_eq!(summary.status, StatusCode::OK);
+    assert!(summary.body.contains("区の評価と判定の違い") && summary.body.contains("阿倍野区"));
+    let abeno = get("/audit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E9%98%BF%E5%80%8D%E9%87%8E%E5%8C%BA").await;
+    assert_eq!(abeno.status, StatusCode::OK);
+    assert!(
+        abeno.body.contains("令和3年度の区の評価Bと判定Aが異なります（実績 51.9%、目標 6年度までに70%以上）"),
+        "{}",
+        abeno.body
+    );
+    assert!(abeno.body.contains("#issues-1-detailed_strategies-1-outcome_indicators-1"), "linked to the item");
+    assert!(get("/en/audit").await.body.contains("published and computed marks differ"));
+    assert_eq!(get("/audit/x/y").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn every_ward_has_a_council_ledger_a_feed_and_an_opinion_box() {
     let ledger = get("/council/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA").await;
     assert_eq!(ledger.status, StatusCode::OK);

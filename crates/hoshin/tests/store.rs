@@ -347,3 +347,30 @@ fn the_static_site_and_the_open_data_package_are_complete() {
     assert!(!output.status.success());
     assert!(text(&output.stderr).contains("no indicators for fiscal year 1999"), "{}", text(&output.stderr));
 }
+
+#[test]
+fn audit_prints_one_finding_per_line_with_the_item_and_the_values() {
+    let dir = temp_dir("audit");
+    for sample in ["abeno-r5-issue5-yearend.txt", "sumiyoshi-r6-yearend.txt"] {
+        let output = run(hoshin(&dir).arg("import").arg(samples().join(sample)));
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let output = run(hoshin(&dir).args(["audit"]));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.lines().any(|line| line
+            == "大阪市/阿倍野区 2023 [mark_differs] 経営課題5 戦略5-1 指標1: 令和3年度の区の評価Bと判定Aが異なります（実績 51.9%、目標 6年度までに70%以上）"),
+        "{stdout}"
+    );
+    assert!(text(&output.stderr).contains("findings"));
+    // Narrowed to one organization and year; a policy that is not there is an error.
+    let output = run(hoshin(&dir).args(["audit", "--organization", "住吉区", "--fiscal-year", "2024"]));
+    assert!(output.status.success());
+    assert!(!text(&output.stdout).contains("阿倍野区"));
+    let output = run(hoshin(&dir).args(["audit", "--organization", "北区"]));
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("no published policy matches"));
+    let output = run(hoshin(&dir).args(["--lang", "en", "audit", "--organization", "阿倍野区"]));
+    assert!(text(&output.stdout).contains("published mark B but computed A"), "{}", text(&output.stdout));
+}

@@ -1,6 +1,7 @@
 //! The HTML pages. Each handler reads the store, builds a view (plain data, already in the request's
 //! language) and renders it with an askama template from `templates/`. Japanese at `/…`, English at `/en/…`.
 
+mod audit;
 mod compare;
 mod home;
 mod indicator;
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/compare", get(compare::index))
         .route("/compare/{key}/{year}", get(compare::page))
         .route("/search", get(search::page))
+        .route("/audit", get(audit::summary))
+        .route("/audit/{city}/{name}", get(audit::organization))
 }
 
 /// What every page shows around its content: the language, the words, the links and the title.
