@@ -21,6 +21,7 @@ pub mod money;
 pub mod number;
 pub mod quantity;
 pub mod rollover;
+pub mod survey;
 pub mod target;
 pub mod text;
 

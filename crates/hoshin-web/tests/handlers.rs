@@ -442,3 +442,29 @@ async fn cached_pages_follow_changes_to_the_data() {
     assert_ne!(after, before);
     assert!(after.contains("住吉区") && after.contains("西区"));
 }
+
+#[tokio::test]
+async fn with_a_sample_size_the_indicator_page_shows_the_margin_of_error() {
+    let path = std::env::temp_dir().join(format!("hoshin_web_survey_{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let store = hoshin_store::open(&DatabaseUrl::Sqlite(path)).await.unwrap();
+    let (file_name, text) = samples().into_iter().find(|(name, _)| name.starts_with("sumiyoshi")).unwrap();
+    let mut import = import_of(&file_name, &text);
+    let year = import.key.fiscal_year;
+    import.content.issues[0].indicators[0].sample_sizes = vec![(year, 795)];
+    store.import(import).await.unwrap();
+    let series = store.organization_series(&hoshin_core::Organization::new("住吉区", Some("大阪市"))).await.unwrap();
+    let first = series
+        .iter()
+        .find(|series| series.points.iter().any(|point| point.actual.as_deref() == Some("43.9%")))
+        .unwrap();
+    let request = axum::http::Request::builder()
+        .uri(format!("/indicators/{}", first.id))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = hoshin_web::service(store.clone()).oneshot(request).await.unwrap();
+    let body =
+        String::from_utf8(axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+    assert!(body.contains("回答者数795人: 95%信頼区間 40.5%〜47.4%（±3.4ポイント）"), "{body}");
+    assert!(body.contains("目標55%は信頼区間の外"));
+}

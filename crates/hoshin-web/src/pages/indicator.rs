@@ -203,7 +203,10 @@ fn explanation(content: &PolicyContent, point: &SeriesPoint, lang: Lang) -> Vec<
     if !observations.iter().any(|observation| observation.fiscal_year == point.fiscal_year) {
         return Vec::new();
     }
-    judge(target, &observations, point.fiscal_year, Rule::default()).explanation(lang)
+    let mut lines = judge(target, &observations, point.fiscal_year, Rule::default()).explanation(lang);
+    // With the survey's sample size: the margin of error, and whether the gap and the change exceed it.
+    lines.extend(hoshin_core::survey::explain(indicator, point.fiscal_year, lang));
+    lines
 }
 
 /// Runs of equal values: (years, value), e.g. ("R4–R6", "…の割合").
