@@ -345,8 +345,8 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
             }
         }
     }
-    // A subject or a label says what is measured: text without a letter (「0を☆かつ0」) is not one, and reading
-    // it as one would render back as something else.
+    // A part's label says what is measured: text without a letter (「0を☆かつ0」) is not one, and reading it as
+    // one would render back as something else. (A subject may be wordless: 「③…を令和10年度末までに…」.)
     // A label that holds a year or a period (「令和元0」, 「毎年度の」) would render back into the period.
     let wordless = |text: &str| !text.chars().any(char::is_alphabetic);
     let dated = |text: &str| ["令和", "平成", "昭和", "年度", "毎年", "まで"].iter().any(|word| text.contains(word));
@@ -358,8 +358,7 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
         }
         Condition::Relative { .. } => false,
     };
-    if subject.as_deref().is_some_and(wordless)
-        || conditions.iter().filter_map(Condition::label).any(|label| wordless(label) || dated(label))
+    if conditions.iter().filter_map(Condition::label).any(|label| wordless(label) || dated(label))
         || conditions.iter().any(huge)
     {
         return Err(unreadable());
