@@ -19,6 +19,7 @@ pub mod lineage;
 pub mod model;
 pub mod money;
 pub mod number;
+pub mod projection;
 pub mod quantity;
 pub mod rollover;
 pub mod survey;

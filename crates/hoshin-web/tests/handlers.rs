@@ -166,6 +166,26 @@ async fn the_indicator_page_draws_the_chart_and_explains_the_marks() {
     assert!(body.contains("<table id=\"values\">") && body.contains("<th scope=\"col\">区の評価</th>"));
     assert!(body.contains("class=\"explanation\""), "the judgment is explained");
     assert!(body.contains("指標名の変遷"));
+    // Sumiyoshi's first indicator: 27.8% (FY2023) → 43.9% (FY2024) toward 55% by FY2028.
+    let first = series
+        .iter()
+        .find(|series| series["wording"].as_str().unwrap().contains("様々な地域活動に気軽に参加できる"))
+        .unwrap();
+    let page = get(&format!("/indicators/{}", first["id"])).await;
+    assert!(page.body.contains("id=\"projection\""), "{}", page.body);
+    assert!(
+        page.body.contains(
+            "方法: 2年度分の実績に直線をあてはめ（最小二乗法）、令和10年度まで延ばしました（1年あたり+16.1%）"
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("令和10年度の見込み 100.0%（割合のため0〜100%の範囲に収めた値）（目標 55%）: 目標に届く見込み"),
+        "{}",
+        page.body
+    );
     assert_eq!(get("/indicators/99999").await.status, StatusCode::NOT_FOUND);
     assert_eq!(get("/indicators/abc").await.status, StatusCode::NOT_FOUND);
 }

@@ -44,6 +44,8 @@ struct IndicatorPage {
     targets: Vec<(String, String)>,
     csv_href: String,
     json_href: String,
+    projection: Vec<String>,
+    at_risk: bool,
 }
 
 pub async fn page(
@@ -101,7 +103,14 @@ pub async fn page(
     });
     let heading = latest.wording.clone();
     chrome.title = format!("{heading} — {}", series.organization.name);
+    // The projection to the deadline, from the latest year with a value.
+    let projection = series.points.iter().rev().find(|point| point.actual.is_some()).and_then(|point| {
+        let (content, _, _) = documents.get(&point.version_id)?;
+        hoshin_core::projection::project(indicator_of(content, point)?, point.fiscal_year)
+    });
     let page = IndicatorPage {
+        at_risk: projection.as_ref().is_some_and(|projection| projection.at_risk),
+        projection: projection.map(|projection| projection.explain(lang)).unwrap_or_default(),
         organization: series.organization.name.clone(),
         organization_href: chrome.links.organization(&series.organization),
         common,
@@ -185,12 +194,21 @@ pub(super) fn threshold(point: &SeriesPoint, unit: Option<&str>) -> Option<(f64,
 }
 
 /// The judgment of a year, explained, from the document the year's row was read from.
+/// The indicator of a document that a series point was read from.
+fn indicator_of<'a>(content: &'a PolicyContent, point: &SeriesPoint) -> Option<&'a hoshin_core::Indicator> {
+    content
+        .indicators()
+        .into_iter()
+        .find(|(issue, indicator)| {
+            issue.map(|issue| issue.to_string()) == point.issue
+                && indicator.number.map(i64::from) == point.number
+                && indicator.wording == point.wording
+        })
+        .map(|(_, indicator)| indicator)
+}
+
 fn explanation(content: &PolicyContent, point: &SeriesPoint, lang: Lang) -> Vec<String> {
-    let Some((_, indicator)) = content.indicators().into_iter().find(|(issue, indicator)| {
-        issue.map(|issue| issue.to_string()) == point.issue
-            && indicator.number.map(i64::from) == point.number
-            && indicator.wording == point.wording
-    }) else {
+    let Some(indicator) = indicator_of(content, point) else {
         return Vec::new();
     };
     let Some(target) = indicator.target.as_ref().and_then(TargetText::target) else {
