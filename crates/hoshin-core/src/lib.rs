@@ -11,6 +11,7 @@ pub mod access;
 pub mod actuals;
 pub mod audit;
 pub mod canonical;
+pub mod change;
 pub mod council;
 pub mod edit;
 pub mod era;

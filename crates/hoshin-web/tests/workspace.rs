@@ -606,3 +606,39 @@ async fn a_policy_goes_out_as_a_workbook_and_comes_back_with_a_preview() {
     assert_eq!(get(&store, Some("kita"), &format!("{POLICY}/sheet.xlsx")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(get(&store, Some("member"), &sheet).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_change_report_reads_the_year_before_against_the_year() {
+    let store = store().await;
+    // FY2025 from FY2024 with a raised target and a new indicator, published.
+    let current = store.latest(&key()).await.unwrap();
+    let mut next = hoshin_core::rollover::roll_over(&current.content, key().fiscal_year);
+    let context = hoshin_core::ParseContext { era: hoshin_core::Era::of(key().fiscal_year) };
+    next.issues[0].indicators[0].target = Some(hoshin_core::TargetText::Parsed(
+        hoshin_core::parse_target("令和10年度末までに60％以上とする。", context).unwrap(),
+    ));
+    next.issues[0]
+        .indicators
+        .push(hoshin_core::Indicator::new(hoshin_core::IndicatorKind::Outcome, "子育てサロンの利用者数"));
+    let next_key =
+        hoshin_store::PolicyKey { organization: sumiyoshi(), fiscal_year: hoshin_core::FiscalYear::new(2025).unwrap() };
+    let draft = store.create_draft(&next_key, hoshin_core::Stage::FirstDraft, &next, "editor").await.unwrap();
+    let revision = store.submit(&next_key, draft.revision, hoshin_core::Stage::FirstDraft, "editor").await.unwrap();
+    store.publish(&next_key, revision, "mayor").await.unwrap();
+
+    let organization =
+        get(&store, None, "/organizations/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA").await;
+    assert!(organization.body.contains("/changes/2025"), "the organization page links the report");
+    let report =
+        get(&store, None, "/organizations/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/changes/2025").await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains("の目標が「令和10年度末までに55％以上とする。」から「令和10年度末までに60％以上とする。」に引き上げられました"), "{}", report.body);
+    assert!(report.body.contains("指標「子育てサロンの利用者数」が加わりました"));
+    assert_eq!(
+        get(&store, None, "/organizations/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/changes/2024")
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "no FY2023 policy to compare with"
+    );
+}

@@ -2,6 +2,7 @@
 //! language) and renders it with an askama template from `templates/`. Japanese at `/…`, English at `/en/…`.
 
 mod audit;
+mod changes;
 mod compare;
 mod home;
 mod indicator;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home::page))
         .route("/organizations/{city}/{name}", get(organization::page))
+        .route("/organizations/{city}/{name}/changes/{year}", get(changes::page))
         .route("/policies/{city}/{name}/{year}", get(policy::page))
         .route("/policies/{city}/{name}/{year}/diff", get(policy::diff_page))
         .route("/policies/{city}/{name}/{year}/{file}", get(policy::sheet_file))

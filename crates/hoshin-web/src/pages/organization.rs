@@ -21,6 +21,8 @@ pub struct PolicyRow {
     pub a: u64,
     pub b: u64,
     pub differing: u64,
+    /// The change report from the year before, when both years are published.
+    pub changes_href: Option<String>,
 }
 
 pub struct IndicatorRow {
@@ -108,6 +110,13 @@ pub async fn page(
                 a: row.published_a,
                 b: row.published_b,
                 differing: row.differing,
+                changes_href: row
+                    .summary
+                    .key
+                    .fiscal_year
+                    .previous()
+                    .filter(|previous| policies.iter().any(|other| other.summary.key.fiscal_year == *previous))
+                    .map(|_| super::changes::changes_url(&chrome, &row.summary.key)),
             })
             .collect(),
         indicators: indicators.into_iter().map(|(_, _, row)| row).collect(),
