@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! hoshin-dump 1
-//! schema 4
+//! schema 5
 //! table organizations id city name kind
 //! [1,"大阪市","住吉区","ward"]
 //! end organizations 1
@@ -31,7 +31,7 @@ use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 pub const FORMAT: u32 = 1;
 
 /// The schema version a dump of this build describes: the number of the newest migration.
-pub const SCHEMA: u32 = 4;
+pub const SCHEMA: u32 = 5;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Type {
@@ -136,6 +136,7 @@ const TABLES: &[Table] = &[
             ("published_mark", T),
             ("computed_mark", T),
             ("data_source", T),
+            ("sample_size", I),
         ],
         order_by: "series_id, fiscal_year",
         identity: None,

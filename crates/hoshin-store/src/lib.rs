@@ -250,6 +250,8 @@ pub struct SeriesPoint {
     pub computed_mark: Option<String>,
     /// The survey or statistic the value comes from, as the document names it.
     pub data_source: Option<String>,
+    /// The survey's sample size that year, when the policy gives it.
+    pub sample_size: Option<i64>,
     pub version_id: i64,
 }
 

@@ -440,6 +440,7 @@ impl SqlStore {
                         Param::Text(point.published_mark),
                         Param::Text(point.computed_mark),
                         Param::Text(point.data_source),
+                        Param::Int(point.sample_size),
                     ]);
                 }
             }
@@ -464,15 +465,15 @@ impl SqlStore {
             tx,
             self.backend,
             "INSERT INTO indicator_years (series_id, fiscal_year, version_id, source_rank, issue, number, wording, \
-             target, actual, value, unit, published_mark, computed_mark, data_source)",
-            &["{}"; 14],
+             target, actual, value, unit, published_mark, computed_mark, data_source, sample_size)",
+            &["{}"; 15],
             &year_rows,
             "ON CONFLICT (series_id, fiscal_year) DO UPDATE SET version_id = excluded.version_id, \
              source_rank = excluded.source_rank, issue = excluded.issue, number = excluded.number, \
              wording = excluded.wording, target = excluded.target, actual = excluded.actual, \
              value = excluded.value, unit = excluded.unit, published_mark = excluded.published_mark, \
-             computed_mark = excluded.computed_mark, data_source = excluded.data_source \
-             WHERE indicator_years.source_rank <= excluded.source_rank",
+             computed_mark = excluded.computed_mark, data_source = excluded.data_source, \
+             sample_size = excluded.sample_size WHERE indicator_years.source_rank <= excluded.source_rank",
         )
         .await?;
         Ok((continued, created))
@@ -765,6 +766,7 @@ fn point_from(row: &AnyRow) -> Result<SeriesPoint> {
         published_mark: row.try_get("published_mark")?,
         computed_mark: row.try_get("computed_mark")?,
         data_source: row.try_get("data_source")?,
+        sample_size: row.try_get("sample_size")?,
         version_id: row.try_get("version_id")?,
     })
 }
@@ -790,6 +792,7 @@ struct PointRow {
     published_mark: Option<String>,
     computed_mark: Option<String>,
     data_source: Option<String>,
+    sample_size: Option<i64>,
 }
 
 /// The rows an indicator of a FY `fiscal_year` policy gives: that year's (rank 2) and the earlier years its
@@ -836,6 +839,7 @@ fn points(fiscal_year: FiscalYear, issue: Option<IssueId>, indicator: &Indicator
                     .map(|mark| mark.mark.letter().to_string()),
                 computed_mark,
                 data_source: indicator.data_source.clone(),
+                sample_size: indicator.sample_sizes.iter().find(|(y, _)| *y == year).map(|(_, n)| i64::from(*n)),
             }
         })
         .collect()

@@ -830,7 +830,7 @@ fn meeting_clone(meeting: &Meeting) -> NewMeeting {
 async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
     fill(&store).await;
     let first = dump_text(&store).await;
-    assert!(first.starts_with("hoshin-dump 1\nschema 4\ntable organizations id city name kind\n"), "{}", &first[..80]);
+    assert!(first.starts_with("hoshin-dump 1\nschema 5\ntable organizations id city name kind\n"), "{}", &first[..80]);
     assert!(first.ends_with("end audit_log 19\nend\n"), "{}", &first[first.len() - 80..]);
     for table in [
         "council_members 1",

@@ -86,11 +86,31 @@ pub const COLUMNS: &[Column] = &[
         en: "The survey or statistic the value comes from",
     },
     Column {
+        name: "sample_size",
+        ja: "調査の回答者数（運営方針に記載がある場合）",
+        en: "The survey's sample size, where the policy gives it",
+    },
+    Column {
+        name: "margin_of_error",
+        ja: "割合の95%信頼区間の半幅（ポイント。回答者数がある割合のみ）",
+        en: "Half the width of the share's 95% interval, in points (shares with a sample size only)",
+    },
+    Column {
         name: "version_id",
         ja: "この行を読み取った公表版の番号",
         en: "The published version this row was read from",
     },
 ];
+
+/// The ± of a share with a sample size: half its 95 % Wilson interval, in points, to one decimal.
+pub fn margin_of_error(point: &SeriesPoint) -> Option<f64> {
+    let n = u32::try_from(point.sample_size?).ok()?;
+    if point.unit.as_deref() != Some("%") {
+        return None;
+    }
+    let interval = hoshin_core::survey::wilson(point.value?, n)?;
+    Some((interval.margin() * 10.0).round() / 10.0)
+}
 
 /// One row of the open data.
 #[derive(Debug, Serialize)]
@@ -111,6 +131,8 @@ pub struct Row {
     pub computed_mark: Option<String>,
     pub marks_differ: bool,
     pub data_source: Option<String>,
+    pub sample_size: Option<i64>,
+    pub margin_of_error: Option<f64>,
     pub version_id: i64,
 }
 
@@ -133,11 +155,13 @@ impl Row {
             computed_mark: point.computed_mark.clone(),
             marks_differ: matches!((&point.published_mark, &point.computed_mark), (Some(p), Some(c)) if p != c),
             data_source: point.data_source.clone(),
+            sample_size: point.sample_size,
+            margin_of_error: margin_of_error(point),
             version_id: point.version_id,
         }
     }
 
-    fn cells(&self) -> [String; 17] {
+    fn cells(&self) -> [String; 19] {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         [
             text(&self.city),
@@ -156,6 +180,8 @@ impl Row {
             text(&self.computed_mark),
             self.marks_differ.to_string(),
             text(&self.data_source),
+            self.sample_size.map(|n| n.to_string()).unwrap_or_default(),
+            self.margin_of_error.map(|m| format!("{m:.1}")).unwrap_or_default(),
             self.version_id.to_string(),
         ]
     }
@@ -468,6 +494,7 @@ mod tests {
             published_mark: Some("A".into()),
             computed_mark: Some("B".into()),
             data_source: None,
+            sample_size: None,
             version_id: 3,
         }
     }
@@ -479,8 +506,18 @@ mod tests {
         let text = csv(&[row]);
         assert!(text.starts_with("\u{feff}city,organization,fiscal_year,"));
         assert!(
-            text.contains("\r\n大阪市,北区,2024,9,needs-heard,1,1,割合,50%以上,43.9%,43.9,%,A,B,true,,3\r\n"),
+            text.contains("\r\n大阪市,北区,2024,9,needs-heard,1,1,割合,50%以上,43.9%,43.9,%,A,B,true,,,,3\r\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_share_with_a_sample_size_has_its_margin_of_error() {
+        let with = SeriesPoint { sample_size: Some(795), ..point() };
+        let row = Row::new(&Organization::new("北区", Some("大阪市")), 9, None, &with);
+        assert_eq!((row.sample_size, row.margin_of_error), (Some(795), Some(3.4)));
+        assert!(csv(&[row]).contains(",795,3.4,3\r\n"));
+        let count = SeriesPoint { unit: Some("件".into()), ..with };
+        assert_eq!(margin_of_error(&count), None, "a count has no margin of error");
     }
 }

@@ -487,4 +487,13 @@ async fn with_a_sample_size_the_indicator_page_shows_the_margin_of_error() {
         String::from_utf8(axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
     assert!(body.contains("回答者数795人: 95%信頼区間 40.5%〜47.4%（±3.4ポイント）"), "{body}");
     assert!(body.contains("目標55%は信頼区間の外"));
+    // The API's indicator-years and the open data carry the sample size and the margin of error.
+    let request = axum::http::Request::builder()
+        .uri(format!("/data/indicators/{}.csv", first.id))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = hoshin_web::service(store.clone()).oneshot(request).await.unwrap();
+    let csv =
+        String::from_utf8(axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap().to_vec()).unwrap();
+    assert!(csv.contains(",795,3.4,"), "{csv}");
 }

@@ -94,10 +94,17 @@ pub async fn page(
             organization: row.organization.name.clone(),
             organization_href: chrome.links.organization(&row.organization),
             indicator_href: chrome.links.indicator(row.series_id),
-            actual: match (&row.point.actual, row.point.value) {
-                (Some(actual), _) => actual.clone(),
-                (None, Some(value)) => number(value),
-                _ => String::new(),
+            actual: {
+                let actual = match (&row.point.actual, row.point.value) {
+                    (Some(actual), _) => actual.clone(),
+                    (None, Some(value)) => number(value),
+                    _ => String::new(),
+                };
+                // A survey share with its sample size carries its margin of error: close ranks may be noise.
+                match (crate::opendata::margin_of_error(&row.point), row.point.sample_size) {
+                    (Some(margin), Some(n)) => format!("{actual} ±{margin:.1} (n={n})"),
+                    _ => actual,
+                }
             },
             target: row.point.target.clone().unwrap_or_default(),
             published: MarkView::of_letter(row.point.published_mark.as_deref()),
