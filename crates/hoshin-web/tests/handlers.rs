@@ -149,6 +149,11 @@ async fn the_organization_page_lists_policies_and_indicators() {
     assert!(reply.body.contains("<h1>住吉区"));
     assert!(reply.body.contains("年度別の運営方針") && reply.body.contains("指標と最新の状況"));
     assert!(reply.body.matches("href=\"/indicators/").count() >= 14);
+    // 「住吉区の治安が良いと感じている」 fell from 81.8% to 78.2% against 80% by FY2028: at risk.
+    let row = reply.body.split("<tr>").find(|row| row.contains("治安が良いと感じている")).unwrap();
+    assert!(row.contains("要注意"), "{row}");
+    let rising = reply.body.split("<tr>").find(|row| row.contains("様々な地域活動に気軽に参加できる")).unwrap();
+    assert!(!rising.contains("要注意"), "{rising}");
     assert_eq!(
         get("/organizations/%E5%A4%A7%E9%98%AA%E5%B8%82/%E7%84%A1%E3%81%84%E5%8C%BA").await.status,
         StatusCode::NOT_FOUND

@@ -195,7 +195,7 @@ pub(super) fn threshold(point: &SeriesPoint, unit: Option<&str>) -> Option<(f64,
 
 /// The judgment of a year, explained, from the document the year's row was read from.
 /// The indicator of a document that a series point was read from.
-fn indicator_of<'a>(content: &'a PolicyContent, point: &SeriesPoint) -> Option<&'a hoshin_core::Indicator> {
+pub(super) fn indicator_of<'a>(content: &'a PolicyContent, point: &SeriesPoint) -> Option<&'a hoshin_core::Indicator> {
     content
         .indicators()
         .into_iter()

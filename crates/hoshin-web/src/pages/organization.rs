@@ -26,6 +26,8 @@ pub struct PolicyRow {
 }
 
 pub struct IndicatorRow {
+    /// The trend misses the target at its deadline (see the indicator page).
+    pub at_risk: bool,
     pub href: String,
     pub wording: String,
     pub issue: Option<String>,
@@ -66,6 +68,15 @@ pub async fn page(
     }
     policies.sort_by_key(|row| std::cmp::Reverse(row.summary.key.fiscal_year));
     let series = state.store.organization_series(&organization).await.or_page(&chrome)?;
+    // The documents of the latest points, each read once, for the projection to each target's deadline.
+    let mut documents: std::collections::HashMap<i64, hoshin_core::PolicyContent> = std::collections::HashMap::new();
+    for series in &series {
+        if let Some(point) = series.points.iter().rev().find(|point| point.actual.is_some()) {
+            if let std::collections::hash_map::Entry::Vacant(entry) = documents.entry(point.version_id) {
+                entry.insert(state.store.version(point.version_id).await.or_page(&chrome)?.content);
+            }
+        }
+    }
     let mut indicators: Vec<(Option<String>, Option<i64>, IndicatorRow)> = series
         .iter()
         .filter_map(|series| {
@@ -74,6 +85,12 @@ pub async fn page(
             let published = MarkView::of_letter(latest.published_mark.as_deref());
             let computed = MarkView::of_letter(latest.computed_mark.as_deref());
             let differs = matches!((&latest.published_mark, &latest.computed_mark), (Some(p), Some(c)) if p != c);
+            let at_risk = latest.actual.is_some()
+                && documents
+                    .get(&latest.version_id)
+                    .and_then(|content| super::indicator::indicator_of(content, latest))
+                    .and_then(|indicator| hoshin_core::projection::project(indicator, latest.fiscal_year))
+                    .is_some_and(|projection| projection.at_risk);
             Some((
                 latest.issue.clone(),
                 latest.number,
@@ -87,6 +104,7 @@ pub async fn page(
                     published,
                     computed,
                     differs,
+                    at_risk,
                 },
             ))
         })
