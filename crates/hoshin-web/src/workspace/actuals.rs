@@ -17,9 +17,7 @@ use hoshin_import::table::{self, TableError};
 use hoshin_store::{PolicyKey, StoreError, WorkingCopy};
 
 use super::forms::get;
-use super::{
-    editor_url, policy_key, posted, render_private, see_other, store_page, work_words, Account, Work, WorkWords,
-};
+use super::{editor_url, policy_key, posted, render_private, see_other, work_words, Account, Work, WorkWords};
 use crate::pages::{Chrome, OrPage, PageError};
 use crate::{AppState, WebError};
 
@@ -70,9 +68,9 @@ struct ActualsPage<'a> {
     columns: Vec<&'static str>,
 }
 
+/// Loads the working copy for editing.
 async fn load(state: &AppState, account: &Account, key: &PolicyKey, chrome: &Chrome) -> Result<WorkingCopy, PageError> {
-    account.require(Action::Edit, Some(&key.organization), chrome)?;
-    store_page(state.store.working_copy(key).await, chrome)
+    super::editor::load(state, account, key, Action::Edit, chrome).await
 }
 
 fn title(key: &PolicyKey, t: &WorkWords, lang: Lang) -> String {

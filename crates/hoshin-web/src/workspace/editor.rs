@@ -176,8 +176,8 @@ pub fn item_label(item: &Item, lang: Lang) -> String {
     }
 }
 
-/// Loads a working copy and checks that the account may read it.
-async fn load(
+/// Loads a working copy after checking that the account may take `action` on it.
+pub(super) async fn load(
     state: &AppState,
     account: &Account,
     key: &PolicyKey,

@@ -43,9 +43,9 @@ struct SheetPage<'a> {
     revision: i64,
 }
 
+/// Loads the working copy for editing.
 async fn load(state: &AppState, account: &Account, key: &PolicyKey, chrome: &Chrome) -> Result<WorkingCopy, PageError> {
-    account.require(Action::Edit, Some(&key.organization), chrome)?;
-    store_page(state.store.working_copy(key).await, chrome)
+    super::editor::load(state, account, key, Action::Edit, chrome).await
 }
 
 fn heading(key: &PolicyKey, t: &WorkWords, lang: Lang) -> String {
