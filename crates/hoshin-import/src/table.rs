@@ -170,10 +170,22 @@ fn row(number: usize, cells: Vec<String>) -> Row {
 /// A cell as written by [`write_csv`]: a value that a spreadsheet would take for a formula gets a leading
 /// apostrophe, which Excel shows as text and [`read_text`] removes again.
 fn guarded(cell: &str) -> String {
-    if looks_like_formula(cell) {
+    // A negative number (「-3.2」) is a value, not a formula: it stays as it is so that it reads as a number.
+    let negative_number = cell.starts_with('-') && cell.parse::<f64>().is_ok();
+    if looks_like_formula(cell) && !negative_number {
         format!("'{cell}")
     } else {
         cell.to_string()
+    }
+}
+
+/// A cell as [`write_csv`] writes it: guarded, and quoted where it must be.
+fn csv_cell(cell: &str) -> String {
+    let cell = guarded(cell);
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell
     }
 }
 
@@ -189,17 +201,7 @@ fn unguarded(cell: &str) -> &str {
 pub fn write_csv(rows: &[Vec<String>]) -> String {
     let mut out = String::from("\u{FEFF}");
     for row in rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|cell| {
-                let cell = guarded(cell);
-                if cell.contains([',', '"', '\n', '\r']) {
-                    format!("\"{}\"", cell.replace('"', "\"\""))
-                } else {
-                    cell
-                }
-            })
-            .collect();
+        let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
@@ -323,6 +325,16 @@ mod tests {
         assert!(csv.contains("'@SUM(A1),'+1,"), "{csv}");
         let back: Vec<Vec<String>> = read_text(&csv).unwrap().into_iter().map(|row| row.cells).collect();
         assert_eq!(back, rows);
+    }
+
+    #[test]
+    fn cells_are_quoted_and_guarded_but_negative_numbers_stay_numbers() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("-3.5"), "-3.5");
+        assert_eq!(csv_cell("-3.5ポイント"), "'-3.5ポイント");
+        assert_eq!(csv_cell("－"), "－");
     }
 
     #[test]

@@ -13,6 +13,8 @@ use hoshin_core::{FiscalYear, Lang, Organization};
 use hoshin_store::SeriesPoint;
 use serde::Serialize;
 
+use hoshin_import::table::write_csv;
+
 use crate::pages::{fiscal_year_param, not_found_page, render, Chrome, OrPage, PageError};
 use crate::{AppState, WebError};
 
@@ -190,30 +192,9 @@ impl Row {
 /// The rows as CSV (RFC 4180, CRLF), UTF-8 with a byte-order mark so that spreadsheet programs read the
 /// Japanese right.
 pub fn csv(rows: &[Row]) -> String {
-    let mut out = String::from("\u{feff}");
-    let header: Vec<&str> = COLUMNS.iter().map(|column| column.name).collect();
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
-    for row in rows {
-        let cells: Vec<String> = row.cells().iter().map(|cell| csv_cell(cell)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
-
-fn csv_cell(text: &str) -> String {
-    // A leading =, +, - or @ would run as a formula in a spreadsheet: such text is quoted with a '.
-    let guarded = if text.starts_with(['=', '+', '@']) || (text.starts_with('-') && text.parse::<f64>().is_err()) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
+    let mut table = vec![COLUMNS.iter().map(|column| column.name.to_string()).collect::<Vec<_>>()];
+    table.extend(rows.iter().map(|row| row.cells().to_vec()));
+    write_csv(&table)
 }
 
 /// A file name `NAME.csv` or `NAME.json`: the stem and whether it is CSV.
@@ -283,11 +264,11 @@ async fn rows_of(store: &dyn hoshin_store::Store, fiscal_year: FiscalYear) -> Re
 
 /// The dictionary as CSV: every column's name and meaning in Japanese and English.
 pub fn dictionary_csv() -> String {
-    let mut out = String::from("\u{feff}column,ja,en\r\n");
-    for column in COLUMNS {
-        out.push_str(&format!("{},{},{}\r\n", column.name, csv_cell(column.ja), csv_cell(column.en)));
-    }
-    out
+    let mut table = vec![vec!["column".to_string(), "ja".to_string(), "en".to_string()]];
+    table.extend(
+        COLUMNS.iter().map(|column| vec![column.name.to_string(), column.ja.to_string(), column.en.to_string()]),
+    );
+    write_csv(&table)
 }
 
 /// The licence note of the package.
@@ -472,12 +453,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_quotes_and_guards_cells() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_cell("-3.5"), "-3.5");
-        assert_eq!(csv_cell("－"), "－");
+    fn every_column_has_a_cell() {
         assert_eq!(COLUMNS.len(), Row::new(&Organization::new("北区", None), 1, None, &point()).cells().len());
     }
 
