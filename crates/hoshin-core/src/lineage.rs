@@ -138,8 +138,55 @@ pub fn common_indicator(wording: &str) -> Option<(&'static CommonIndicator, f64)
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// How alike two organizations' wordings must be to be suggested as one common indicator.
+pub const GROUP_SIMILARITY: f64 = 0.6;
+
+/// Suggested common indicators: groups of indicators of different organizations whose wordings are alike
+/// (each given as organization and wording), as indexes into `items`. A person confirms or rejects each
+/// group; nothing is grouped without that.
+pub fn suggest_groups(items: &[(String, String)]) -> Vec<Vec<usize>> {
+    let mut taken = vec![false; items.len()];
+    let mut groups = Vec::new();
+    for first in 0..items.len() {
+        if taken[first] {
+            continue;
+        }
+        let mut group = vec![first];
+        for other in first + 1..items.len() {
+            if taken[other] || group.iter().any(|&member| items[member].0 == items[other].0) {
+                continue;
+            }
+            if similarity(&items[first].1, &items[other].1) >= GROUP_SIMILARITY {
+                group.push(other);
+            }
+        }
+        if group.len() > 1 {
+            for &member in &group {
+                taken[member] = true;
+            }
+            groups.push(group);
+        }
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn alike_wordings_of_different_wards_are_suggested_together() {
+        let items: Vec<(String, String)> = [
+            ("西区", "地域活動協議会を知っている区民アンケート回答者の割合"),
+            ("住吉区", "地域活動協議会を知っている区民の割合"),
+            ("西区", "地域活動協議会の認知度"),
+            ("北区", "防災訓練の参加者数"),
+            ("住吉区", "区役所窓口の対応に満足している区民の割合"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(super::suggest_groups(&items), vec![vec![0, 1]]);
+    }
+
     use super::*;
 
     fn key(wording: &str) -> LineageKey<'_> {

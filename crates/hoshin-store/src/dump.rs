@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! hoshin-dump 1
-//! schema 5
+//! schema 6
 //! table organizations id city name kind
 //! [1,"大阪市","住吉区","ward"]
 //! end organizations 1
@@ -31,7 +31,7 @@ use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 pub const FORMAT: u32 = 1;
 
 /// The schema version a dump of this build describes: the number of the newest migration.
-pub const SCHEMA: u32 = 5;
+pub const SCHEMA: u32 = 6;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Type {
@@ -219,6 +219,12 @@ const TABLES: &[Table] = &[
     },
     Table { name: "inbox_seen", columns: &[("user_id", I), ("seen_at", T)], order_by: "user_id", identity: None },
     Table {
+        name: "common_groups",
+        columns: &[("key", T), ("wording", T), ("confirmed", I), ("members", T), ("decided_by", T), ("decided_at", T)],
+        order_by: "key",
+        identity: None,
+    },
+    Table {
         name: "audit_log",
         columns: &[("id", I), ("at", T), ("actor", T), ("action", T), ("entity", T), ("before", T), ("after", T)],
         order_by: "id",
@@ -324,7 +330,7 @@ impl SqlStore {
         // TRUNCATE is not a row DELETE: the append-only triggers of the audit log do not fire, which is what a
         // restore of a whole database means.
         sqlx::query(
-            "TRUNCATE search_entries, audit_log, inbox_seen, council_feedback, council_ratings, opinion_responses, \
+            "TRUNCATE search_entries, audit_log, common_groups, inbox_seen, council_feedback, council_ratings, opinion_responses, \
              opinions, council_meetings, council_members, indicator_years, series, working_copies, versions, \
              policies, sessions, users, organizations",
         )

@@ -23,8 +23,8 @@ use async_trait::async_trait;
 use hoshin_core::{Era, FiscalYear, Organization, PolicyContent, Role, Stage};
 
 pub use council::{
-    CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, EventKind, Meeting, Moderation, NewCouncilMember,
-    NewMeeting, NewOpinion, NewResponse, Opinion, OpinionFilter, OpinionResponse, VersionRef,
+    CommonGroup, CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, EventKind, Meeting, Moderation,
+    NewCouncilMember, NewMeeting, NewOpinion, NewResponse, Opinion, OpinionFilter, OpinionResponse, VersionRef,
 };
 pub use dump::{restore, DumpStats};
 pub use sql::{entity, SqlStore};
@@ -451,6 +451,12 @@ pub trait Store: Send + Sync {
         include_pending: bool,
         limit: usize,
     ) -> Result<Vec<CouncilEvent>>;
+    /// Records a city administrator's decision on a suggested common indicator; a confirmed group gives its
+    /// key to its member series. [`StoreError::Conflict`] when the key is decided or a member belongs to
+    /// another common indicator.
+    async fn decide_common_group(&self, group: &CommonGroup, actor: &str) -> Result<()>;
+    /// The decided common indicators, by key.
+    async fn common_groups(&self) -> Result<Vec<CommonGroup>>;
     /// The newest event time an account has seen in its inbox.
     async fn inbox_seen(&self, user_id: i64) -> Result<Option<String>>;
     async fn mark_inbox_seen(&self, user_id: i64, at: &str) -> Result<()>;

@@ -18,7 +18,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 use crate::document;
 use crate::search::{self, Query};
 use crate::{
-    AuditEntry, Backend, CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, Counts, DatabaseUrl,
+    AuditEntry, Backend, CommonGroup, CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, Counts, DatabaseUrl,
     DraftSummary, Imported, LeagueRow, Meeting, Moderation, NewCouncilMember, NewImport, NewMeeting, NewOpinion,
     NewResponse, NewUser, Opinion, OpinionFilter, PolicyKey, PolicyOverview, PolicySummary, Result, SearchFilter,
     SearchHit, Series, SeriesPoint, Session, Source, Store, StoreError, StoredPolicy, User, UserChange, VersionInfo,
@@ -1344,6 +1344,14 @@ impl Store for SqlStore {
         limit: usize,
     ) -> Result<Vec<CouncilEvent>> {
         self.council_events_rows(organization, include_pending, limit).await
+    }
+
+    async fn decide_common_group(&self, group: &CommonGroup, actor: &str) -> Result<()> {
+        self.decide_common_group_row(group, actor).await
+    }
+
+    async fn common_groups(&self) -> Result<Vec<CommonGroup>> {
+        self.common_groups_rows().await
     }
 
     async fn inbox_seen(&self, user_id: i64) -> Result<Option<String>> {

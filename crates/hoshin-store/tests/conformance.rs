@@ -14,8 +14,8 @@ use hoshin_core::{
     FiscalYear, Indicator, IndicatorKind, Issue, IssueId, Organization, PolicyContent, Stage, TargetText, YearResult,
 };
 use hoshin_store::{
-    DatabaseUrl, EventKind, Meeting, Moderation, NewCouncilMember, NewImport, NewMeeting, NewOpinion, NewResponse,
-    NewUser, OpinionFilter, PolicyKey, SearchFilter, Source, SqlStore, Store, StoreError, UserChange,
+    CommonGroup, DatabaseUrl, EventKind, Meeting, Moderation, NewCouncilMember, NewImport, NewMeeting, NewOpinion,
+    NewResponse, NewUser, OpinionFilter, PolicyKey, SearchFilter, Source, SqlStore, Store, StoreError, UserChange,
 };
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -121,6 +121,7 @@ conformance!(
     drafts_are_submitted_returned_and_published,
     the_overview_counts_marks_and_year_rows_list_every_indicator,
     the_council_loop_from_opinion_to_response,
+    common_indicators_are_decided_by_a_person,
 );
 
 /// The bundled samples as (file name, text).
@@ -615,6 +616,18 @@ async fn fill(store: &Arc<dyn Store>) {
     store.answer_feedback(member.id, fy(2025), true, "委員 一郎").await.unwrap();
     let user = store.user("nishinari-editor").await.unwrap();
     store.mark_inbox_seen(user.id, "2025-02-01T00:00:00.000Z").await.unwrap();
+    // A common indicator decided by a person.
+    let sumiyoshi = store.organization_series(&ward("住吉区")).await.unwrap()[0].id;
+    let nishinari = store.organization_series(&ward("西成区")).await.unwrap()[0].id;
+    let group = CommonGroup {
+        key: "group-fill".into(),
+        wording: "区民の割合".into(),
+        confirmed: true,
+        members: vec![sumiyoshi, nishinari],
+        decided_by: String::new(),
+        decided_at: String::new(),
+    };
+    store.decide_common_group(&group, "admin").await.unwrap();
 }
 
 fn member_opinion(key: &PolicyKey, member_id: i64, meeting_id: Option<i64>, item: &str) -> NewOpinion {
@@ -816,6 +829,48 @@ async fn the_council_loop_from_opinion_to_response(store: Arc<dyn Store>, _pool:
     );
 }
 
+async fn common_indicators_are_decided_by_a_person(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
+    for ward_name in ["西成区", "北区", "旭区"] {
+        let import =
+            policy(ward(ward_name), 2024, Stage::YearEnd, &[("子育てサロンの利用者の満足度", "80%以上", Some("75%"))]);
+        store.import(import).await.unwrap();
+    }
+    let series_of = |name: &'static str| {
+        let store = store.clone();
+        async move { store.organization_series(&ward(name)).await.unwrap()[0].id }
+    };
+    let (nishinari, kita, asahi) = (series_of("西成区").await, series_of("北区").await, series_of("旭区").await);
+    let group = CommonGroup {
+        key: format!("group-{nishinari}"),
+        wording: "子育てサロンの利用者の満足度".into(),
+        confirmed: true,
+        members: vec![nishinari, kita],
+        decided_by: String::new(),
+        decided_at: String::new(),
+    };
+    store.decide_common_group(&group, "admin").await.unwrap();
+    // The members now compare with each other.
+    let league = store.league_table(&group.key, fy(2024)).await.unwrap();
+    assert_eq!(league.len(), 2);
+    // A key is decided once; a member of a confirmed group joins no other.
+    assert!(matches!(store.decide_common_group(&group, "admin").await, Err(StoreError::Conflict(_))));
+    let again = CommonGroup { key: "group-x".into(), members: vec![kita, asahi], ..group.clone() };
+    assert!(matches!(store.decide_common_group(&again, "admin").await, Err(StoreError::Conflict(_))));
+    // A rejection is remembered and changes no series.
+    let rejected =
+        CommonGroup { key: format!("group-{asahi}"), confirmed: false, members: vec![asahi, kita], ..group.clone() };
+    store.decide_common_group(&rejected, "admin").await.unwrap();
+    let groups = store.common_groups().await.unwrap();
+    assert_eq!(
+        groups.iter().map(|g| (g.key.clone(), g.confirmed)).collect::<Vec<_>>(),
+        vec![(group.key.clone(), true), (rejected.key.clone(), false)]
+    );
+    assert_eq!(groups[0].members, vec![nishinari, kita]);
+    assert_eq!(store.organization_series(&ward("旭区")).await.unwrap()[0].common_key, None);
+    let single = CommonGroup { key: "group-y".into(), members: vec![asahi], ..group };
+    assert!(matches!(store.decide_common_group(&single, "admin").await, Err(StoreError::Invalid(_))));
+}
+
 fn meeting_clone(meeting: &Meeting) -> NewMeeting {
     NewMeeting {
         organization: meeting.organization.clone(),
@@ -830,8 +885,8 @@ fn meeting_clone(meeting: &Meeting) -> NewMeeting {
 async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
     fill(&store).await;
     let first = dump_text(&store).await;
-    assert!(first.starts_with("hoshin-dump 1\nschema 5\ntable organizations id city name kind\n"), "{}", &first[..80]);
-    assert!(first.ends_with("end audit_log 19\nend\n"), "{}", &first[first.len() - 80..]);
+    assert!(first.starts_with("hoshin-dump 1\nschema 6\ntable organizations id city name kind\n"), "{}", &first[..80]);
+    assert!(first.ends_with("end audit_log 20\nend\n"), "{}", &first[first.len() - 80..]);
     for table in [
         "council_members 1",
         "council_meetings 1",
@@ -840,6 +895,7 @@ async fn a_dump_loads_back_to_the_same_bytes(store: Arc<dyn Store>, _pool: sqlx:
         "council_ratings 1",
         "council_feedback 1",
         "inbox_seen 1",
+        "common_groups 1",
     ] {
         assert!(first.contains(&format!("\nend {table}\n")), "{table}");
     }
