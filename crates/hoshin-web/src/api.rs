@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::{Json, Router};
-use hoshin_core::{organization_order, Lang, Organization, Rule, COMMON_INDICATORS};
+use hoshin_core::{organization_order, Lang, Organization, Rule};
 use hoshin_store::{PolicyKey, SearchFilter, Series, Source, VersionInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -438,31 +438,33 @@ async fn indicator(State(state): State<AppState>, Path(id): Path<String>) -> Res
     Ok(Json(series_json(&state.store.series(id).await?)))
 }
 
-async fn common_indicators() -> Json<Value> {
-    Json(json!(COMMON_INDICATORS
-        .iter()
-        .map(|common| json!({ "key": common.key, "wording": common.wording }))
-        .collect::<Vec<_>>()))
+async fn common_indicators(State(state): State<AppState>) -> Result<Json<Value>, WebError> {
+    Ok(Json(json!(crate::pages::compare::all_common(state.store.as_ref())
+        .await?
+        .into_iter()
+        .map(|(key, wording)| json!({ "key": key, "wording": wording }))
+        .collect::<Vec<_>>())))
 }
 
 async fn compare(
     State(state): State<AppState>,
     Path((key, year)): Path<(String, String)>,
 ) -> Result<Json<Value>, WebError> {
-    let common = COMMON_INDICATORS
-        .iter()
-        .find(|common| common.key == key)
+    let (common_key, wording) = crate::pages::compare::all_common(state.store.as_ref())
+        .await?
+        .into_iter()
+        .find(|(common, _)| *common == key)
         .ok_or_else(|| WebError::NotFound(format!("{key}: not a common indicator; see /api/v1/common-indicators")))?;
     let fiscal_year = fiscal_year_param(&year)?;
-    let rows = state.store.league_table(common.key, fiscal_year).await?;
+    let rows = state.store.league_table(&common_key, fiscal_year).await?;
     Ok(Json(json!({
-        "common_key": common.key,
-        "wording": common.wording,
+        "common_key": common_key,
+        "wording": wording,
         "fiscal_year": fiscal_year.start_year(),
         "rows": rows
             .iter()
             .map(|row| {
-                let mut value = json!(Row::new(&row.organization, row.series_id, Some(common.key), &row.point));
+                let mut value = json!(Row::new(&row.organization, row.series_id, Some(&common_key), &row.point));
                 value["rank"] = if row.point.value.is_some() { json!(row.rank) } else { Value::Null };
                 value
             })

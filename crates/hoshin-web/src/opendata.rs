@@ -371,7 +371,7 @@ async fn compare_file(
     Path((key, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let (stem, format) = split_file(&file)?;
-    if !hoshin_core::COMMON_INDICATORS.iter().any(|common| common.key == key) {
+    if !crate::pages::compare::all_common(state.store.as_ref()).await?.iter().any(|(common, _)| *common == key) {
         return Err(WebError::NotFound(format!("{key}: not a common indicator; see /api/v1/common-indicators")));
     }
     let fiscal_year = fiscal_year_param(stem)?;

@@ -137,6 +137,10 @@ fn mutating_routes(revision: i64) -> Vec<(String, Vec<(&'static str, String)>)> 
         (format!("{POLICY}/opinion"), vec![("item", "issues/1".into()), ("text", "委員の意見です".into())]),
         (format!("{POLICY}/ratings"), vec![("score.1", "4".into()), ("feedback", "yes".into())]),
         (format!("{POLICY}/sheet/apply"), vec![("csv", "hoshin,key,value\n".into()), ("revision", "0".into())]),
+        (
+            "/admin/common".to_string(),
+            vec![("members", "999998,999999".into()), ("wording", "x".into()), ("decision", "reject".into())],
+        ),
     ]
 }
 
@@ -641,4 +645,66 @@ async fn the_change_report_reads_the_year_before_against_the_year() {
         StatusCode::NOT_FOUND,
         "no FY2023 policy to compare with"
     );
+}
+
+#[tokio::test]
+async fn an_administrator_confirms_a_common_indicator_and_the_comparison_follows() {
+    let store = store().await;
+    // 北区 publishes a policy with the same first indicator as 住吉区.
+    let sumiyoshi_policy = store.latest(&key()).await.unwrap();
+    let mut content = hoshin_core::PolicyContent::default();
+    content.issues.push(sumiyoshi_policy.content.issues[0].clone());
+    content.issues[0].indicators.truncate(1);
+    let kita = hoshin_store::PolicyKey {
+        organization: hoshin_core::Organization::new("北区", Some("大阪市")),
+        fiscal_year: key().fiscal_year,
+    };
+    store
+        .import(hoshin_store::NewImport {
+            key: kita.clone(),
+            stage: hoshin_core::Stage::YearEnd,
+            content,
+            era: None,
+            source: hoshin_store::Source::Import { file_name: "kita.txt".into(), sha256: "kita".into() },
+            author: "test".into(),
+        })
+        .await
+        .unwrap();
+    // Only administrators decide.
+    assert_eq!(get(&store, Some("editor"), "/admin/common").await.status, StatusCode::FORBIDDEN);
+    let page = get(&store, Some("admin"), "/admin/common").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let members = page.hidden("members");
+    assert_eq!(members.split(',').count(), 2, "the two wards' indicator is suggested: {}", page.body);
+    let wording = "地域活動への参加しやすさ";
+    let confirmed = post(
+        &store,
+        Some("admin"),
+        "/admin/common",
+        &[("members", &members), ("wording", wording), ("decision", "confirm")],
+    )
+    .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert!(
+        !get(&store, Some("admin"), "/admin/common").await.body.contains(&format!("value=\"{members}\"")),
+        "decided, not suggested again"
+    );
+    // The comparison pages, the open data and the API know it now.
+    let index = get(&store, None, "/compare").await;
+    assert!(index.body.contains(wording));
+    let first = members.split(',').map(|id| id.parse::<i64>().unwrap()).min().unwrap();
+    let compare = get(&store, None, &format!("/compare/group-{first}/2024")).await;
+    assert_eq!(compare.status, StatusCode::OK);
+    assert!(compare.body.contains("住吉区") && compare.body.contains("北区"));
+    assert_eq!(get(&store, None, &format!("/data/compare/group-{first}/2024.csv")).await.status, StatusCode::OK);
+    assert!(get(&store, None, "/api/v1/common-indicators").await.body.contains(&format!("group-{first}")));
+    // Deciding the same group twice is a conflict.
+    let again = post(
+        &store,
+        Some("admin"),
+        "/admin/common",
+        &[("members", &members), ("wording", wording), ("decision", "reject")],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
 }

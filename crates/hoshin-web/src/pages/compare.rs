@@ -27,6 +27,19 @@ struct IndexPage {
     commons: Vec<CommonView>,
 }
 
+/// The city's common indicators and the ones administrators confirmed, as (key, wording).
+pub async fn all_common(store: &dyn hoshin_store::Store) -> Result<Vec<(String, String)>, crate::WebError> {
+    let mut out: Vec<(String, String)> =
+        COMMON_INDICATORS.iter().map(|common| (common.key.to_string(), common.wording.to_string())).collect();
+    let groups = store.common_groups().await?;
+    out.extend(groups.into_iter().filter(|group| group.confirmed).map(|group| (group.key, group.wording)));
+    Ok(out)
+}
+
+async fn common_indicators(state: &AppState, chrome: &Chrome) -> Result<Vec<(String, String)>, PageError> {
+    all_common(state.store.as_ref()).await.or_page(chrome)
+}
+
 pub async fn index(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -35,16 +48,16 @@ pub async fn index(
     let chrome = Chrome::new(lang, &uri, crate::i18n::words(lang).compare_title);
     let years = state.store.fiscal_years().await.or_page(&chrome)?;
     let mut commons = Vec::new();
-    for common in COMMON_INDICATORS {
+    for (key, wording) in common_indicators(&state, &chrome).await? {
         let mut with_values = Vec::new();
         for year in years.iter().rev() {
-            let rows = state.store.league_table(common.key, *year).await.or_page(&chrome)?;
+            let rows = state.store.league_table(&key, *year).await.or_page(&chrome)?;
             let count = rows.iter().filter(|row| row.point.value.is_some()).count();
             if !rows.is_empty() {
-                with_values.push((year.label(lang), chrome.links.compare(common.key, *year), count));
+                with_values.push((year.label(lang), chrome.links.compare(&key, *year), count));
             }
         }
-        commons.push(CommonView { wording: common.wording.to_string(), years: with_values });
+        commons.push(CommonView { wording, years: with_values });
     }
     let page = IndexPage { commons, chrome };
     render(&page, &page.chrome)
@@ -82,11 +95,12 @@ pub async fn page(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let mut chrome = Chrome::new(lang, &uri, crate::i18n::words(lang).compare_title);
-    let Some(common) = COMMON_INDICATORS.iter().find(|common| common.key == key) else {
+    let Some((_, wording)) = common_indicators(&state, &chrome).await?.into_iter().find(|(common, _)| *common == key)
+    else {
         return Err(not_found_page(&chrome, format!("common indicator {key}")));
     };
     let fiscal_year = fiscal_year_param(&year).or_page(&chrome)?;
-    let table = state.store.league_table(common.key, fiscal_year).await.or_page(&chrome)?;
+    let table = state.store.league_table(&key, fiscal_year).await.or_page(&chrome)?;
     let rows = table
         .iter()
         .map(|row| LeagueView {
@@ -112,9 +126,9 @@ pub async fn page(
             data_source: row.point.data_source.clone().unwrap_or_default(),
         })
         .collect();
-    let chart = bar_chart(common.wording, &fiscal_year.label(lang), &table, lang).render();
+    let chart = bar_chart(&wording, &fiscal_year.label(lang), &table, lang).render();
     let years = state.store.fiscal_years().await.or_page(&chrome)?;
-    let heading = common.wording.to_string();
+    let heading = wording.clone();
     chrome.title = format!("{heading} {}", fiscal_year.label(lang));
     let page = ComparePage {
         heading,
@@ -125,10 +139,10 @@ pub async fn page(
             .iter()
             .rev()
             .filter(|year| **year != fiscal_year)
-            .map(|year| (year.label(lang), chrome.links.compare(common.key, *year)))
+            .map(|year| (year.label(lang), chrome.links.compare(&key, *year)))
             .collect(),
-        csv_href: format!("/data/compare/{}/{}.csv", common.key, fiscal_year.start_year()),
-        json_href: format!("/api/v1/compare/{}/{}", common.key, fiscal_year.start_year()),
+        csv_href: format!("/data/compare/{}/{}.csv", key, fiscal_year.start_year()),
+        json_href: format!("/api/v1/compare/{}/{}", key, fiscal_year.start_year()),
         chrome,
     };
     render(&page, &page.chrome)

@@ -3,7 +3,7 @@
 
 mod audit;
 mod changes;
-mod compare;
+pub mod compare;
 mod home;
 mod indicator;
 mod organization;

@@ -6,6 +6,7 @@
 
 mod account;
 mod actuals;
+mod common;
 mod council;
 mod cycle;
 mod editor;
@@ -85,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         .route("/edit/{city}/{name}/{year}/return", post(cycle::return_to_editors))
         .route("/edit/{city}/{name}/{year}/roll-over", post(cycle::roll_over))
         .route("/admin/users", get(users::page).post(users::create))
+        .route("/admin/common", get(common::page).post(common::decide))
         .route("/admin/users/{name}", post(users::change))
         .layer(axum::middleware::from_fn(private))
 }
