@@ -655,6 +655,7 @@ async fn an_administrator_confirms_a_common_indicator_and_the_comparison_follows
     let mut content = hoshin_core::PolicyContent::default();
     content.issues.push(sumiyoshi_policy.content.issues[0].clone());
     content.issues[0].indicators.truncate(1);
+    content.issues[0].indicators[0].sample_sizes = vec![(key().fiscal_year, 500)];
     let kita = hoshin_store::PolicyKey {
         organization: hoshin_core::Organization::new("北区", Some("大阪市")),
         fiscal_year: key().fiscal_year,
@@ -696,6 +697,7 @@ async fn an_administrator_confirms_a_common_indicator_and_the_comparison_follows
     let compare = get(&store, None, &format!("/compare/group-{first}/2024")).await;
     assert_eq!(compare.status, StatusCode::OK);
     assert!(compare.body.contains("住吉区") && compare.body.contains("北区"));
+    assert!(compare.body.contains("43.9% ±4.3 (n=500)"), "the share with its margin of error: {}", compare.body);
     assert_eq!(get(&store, None, &format!("/data/compare/group-{first}/2024.csv")).await.status, StatusCode::OK);
     assert!(get(&store, None, "/api/v1/common-indicators").await.body.contains(&format!("group-{first}")));
     // Deciding the same group twice is a conflict.
