@@ -26,6 +26,18 @@ pub struct Chart {
     pub points: Vec<ChartPoint>,
     /// The target value and its label (「目標 55%以上」).
     pub target: Option<(f64, String)>,
+    /// The outlook to the target's deadline, drawn over future years (points without values).
+    pub outlook: Option<Outlook>,
+}
+
+/// Two lines to a deadline: the expected progress from the baseline to the target, and the projected trend
+/// from the latest value. Indexes are into the chart's points.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outlook {
+    pub baseline: (usize, f64),
+    pub latest: (usize, f64),
+    pub deadline: (usize, f64),
+    pub projected: f64,
 }
 
 const WIDTH: f64 = 640.0;
@@ -48,8 +60,12 @@ impl Chart {
             escape(&self.title),
             escape(&self.description)
         );
+        let mut scaled = values.clone();
+        if let Some(outlook) = &self.outlook {
+            scaled.push(outlook.projected);
+        }
         let (low, high, step) =
-            scale(&values, self.target.as_ref().map(|(value, _)| *value), self.unit.as_deref(), false);
+            scale(&scaled, self.target.as_ref().map(|(value, _)| *value), self.unit.as_deref(), false);
         let plot_height = HEIGHT - TOP - BOTTOM;
         let plot_width = WIDTH - LEFT - RIGHT;
         let y = |value: f64| TOP + plot_height * (1.0 - (value - low) / (high - low));
@@ -110,6 +126,22 @@ impl Chart {
                 y(*value) - 6.0,
                 escape(label),
                 y = y(*value),
+            );
+        }
+        // The outlook: the expected-progress line (dashed) and the projected trend (dotted).
+        if let Some(outlook) = &self.outlook {
+            let _ = write!(
+                svg,
+                "<g class=\"outlook\"><line class=\"expected\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke-dasharray=\"8 4\"/>\
+                 <line class=\"projected\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke-dasharray=\"2 4\"/></g>",
+                x(outlook.baseline.0),
+                y(outlook.baseline.1),
+                x(outlook.deadline.0),
+                y(outlook.deadline.1),
+                x(outlook.latest.0),
+                y(outlook.latest.1),
+                x(outlook.deadline.0),
+                y(outlook.projected),
             );
         }
         // The line through the years with values; a gap where a year has none.
@@ -341,6 +373,7 @@ mod tests {
                 point("R7", None, None),
             ],
             target: Some((55.0, "目標 55%以上".into())),
+            outlook: None,
         };
         let svg = chart.render();
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/chart.svg");
@@ -391,6 +424,7 @@ mod tests {
             unit: None,
             points: vec![point("\"x\"", Some(1.0), None)],
             target: None,
+            outlook: None,
         };
         let svg = chart.render();
         assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("a &amp; b"));

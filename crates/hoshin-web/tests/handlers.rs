@@ -178,6 +178,9 @@ async fn the_indicator_page_draws_the_chart_and_explains_the_marks() {
         .unwrap();
     let page = get(&format!("/indicators/{}", first["id"])).await;
     assert!(page.body.contains("id=\"projection\""), "{}", page.body);
+    // The chart draws the expected-progress line and the projected trend out to FY2028 (R10).
+    assert!(page.body.contains("<g class=\"outlook\"><line class=\"expected\""), "{}", page.body);
+    assert!(page.body.contains(">R10</text>"));
     assert!(
         page.body.contains(
             "方法: 2年度分の実績に直線をあてはめ（最小二乗法）、令和10年度まで延ばしました（1年あたり+16.1%）"

@@ -656,6 +656,8 @@ async fn an_administrator_confirms_a_common_indicator_and_the_comparison_follows
     content.issues.push(sumiyoshi_policy.content.issues[0].clone());
     content.issues[0].indicators.truncate(1);
     content.issues[0].indicators[0].sample_sizes = vec![(key().fiscal_year, 500)];
+    // 北区's value fell from 50%: its trend misses 55% by FY2028.
+    content.issues[0].indicators[0].previous_actual = Some(hoshin_core::parse_measure("50%").unwrap());
     let kita = hoshin_store::PolicyKey {
         organization: hoshin_core::Organization::new("北区", Some("大阪市")),
         fiscal_year: key().fiscal_year,
@@ -698,6 +700,10 @@ async fn an_administrator_confirms_a_common_indicator_and_the_comparison_follows
     assert_eq!(compare.status, StatusCode::OK);
     assert!(compare.body.contains("住吉区") && compare.body.contains("北区"));
     assert!(compare.body.contains("43.9% ±4.3 (n=500)"), "the share with its margin of error: {}", compare.body);
+    let table = &compare.body[compare.body.find("<tbody>").unwrap()..];
+    let kita_row = table.split("<tr>").find(|row| row.contains("北区")).unwrap();
+    let sumiyoshi_row = table.split("<tr>").find(|row| row.contains("住吉区")).unwrap();
+    assert!(kita_row.contains("要注意") && !sumiyoshi_row.contains("要注意"), "{kita_row}\n{sumiyoshi_row}");
     assert_eq!(get(&store, None, &format!("/data/compare/group-{first}/2024.csv")).await.status, StatusCode::OK);
     assert!(get(&store, None, "/api/v1/common-indicators").await.body.contains(&format!("group-{first}")));
     // Deciding the same group twice is a conflict.

@@ -64,6 +64,8 @@ pub async fn index(
 }
 
 pub struct LeagueView {
+    /// The organization's trend misses its target at the deadline.
+    pub at_risk: bool,
     pub rank: String,
     pub organization: String,
     pub organization_href: String,
@@ -101,9 +103,22 @@ pub async fn page(
     };
     let fiscal_year = fiscal_year_param(&year).or_page(&chrome)?;
     let table = state.store.league_table(&key, fiscal_year).await.or_page(&chrome)?;
+    // Whether each organization's trend misses its target at the deadline, from the document the row came from.
+    let mut at_risk = Vec::with_capacity(table.len());
+    for row in &table {
+        let stored = state.store.version(row.point.version_id).await.or_page(&chrome)?;
+        at_risk.push(
+            row.point.actual.is_some()
+                && super::indicator::indicator_of(&stored.content, &row.point)
+                    .and_then(|indicator| hoshin_core::projection::project(indicator, row.point.fiscal_year))
+                    .is_some_and(|projection| projection.at_risk),
+        );
+    }
     let rows = table
         .iter()
-        .map(|row| LeagueView {
+        .zip(&at_risk)
+        .map(|(row, at_risk)| LeagueView {
+            at_risk: *at_risk,
             rank: if row.point.value.is_some() { row.rank.to_string() } else { "—".into() },
             organization: row.organization.name.clone(),
             organization_href: chrome.links.organization(&row.organization),

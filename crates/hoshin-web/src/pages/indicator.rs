@@ -110,12 +110,15 @@ pub async fn page(
     });
     let page = IndicatorPage {
         at_risk: projection.as_ref().is_some_and(|projection| projection.at_risk),
-        projection: projection.map(|projection| projection.explain(lang)).unwrap_or_default(),
+        projection: projection.as_ref().map(|projection| projection.explain(lang)).unwrap_or_default(),
         organization: series.organization.name.clone(),
         organization_href: chrome.links.organization(&series.organization),
         common,
         data_source: series.points.iter().rev().find_map(|point| point.data_source.clone()),
-        chart: chart(&series, lang).render(),
+        chart: match &projection {
+            Some(projection) => with_outlook(chart(&series, lang), &series, projection).render(),
+            None => chart(&series, lang).render(),
+        },
         rows,
         wordings: history(&series.points, |point| Some(point.wording.clone())),
         targets: history(&series.points, |point| point.target.clone()),
@@ -164,7 +167,41 @@ pub fn chart(series: &Series, lang: Lang) -> Chart {
     if let Some((_, label)) = &target {
         description.push_str(label);
     }
-    Chart { title: wording, description, unit, points, target }
+    Chart { title: wording, description, unit, points, target, outlook: None }
+}
+
+/// The chart with the outlook drawn to the deadline: the future years as empty points, the expected-progress
+/// line from the baseline and the projected trend from the latest value.
+fn with_outlook(mut chart: Chart, series: &Series, projection: &hoshin_core::projection::Projection) -> Chart {
+    let first = series.points.first().map(|point| point.fiscal_year);
+    let last = series.points.last().map(|point| point.fiscal_year);
+    let (Some(first), Some(mut year)) = (first, last) else { return chart };
+    while year < projection.deadline {
+        let Some(next) = year.next() else { return chart };
+        chart.points.push(ChartPoint { label: next.short_label(), value: None, mark: None });
+        year = next;
+    }
+    let index_of = |fiscal_year: hoshin_core::FiscalYear| {
+        usize::try_from(fiscal_year.start_year() - first.start_year()).ok().filter(|&at| at < chart.points.len())
+    };
+    let (Some(base), Some(latest), Some(deadline)) = (
+        projection.points.first().and_then(|(year, _)| index_of(*year)),
+        index_of(projection.year),
+        index_of(projection.deadline),
+    ) else {
+        return chart;
+    };
+    // Only when the axis holds one point per year, so that the lines fall on their years.
+    if chart.points.len() != deadline + 1 {
+        return chart;
+    }
+    chart.outlook = Some(crate::chart::Outlook {
+        baseline: (base, projection.points[0].1),
+        latest: (latest, projection.actual),
+        deadline: (deadline, projection.threshold),
+        projected: projection.projected,
+    });
+    chart
 }
 
 /// The target of a year as a line: its first fixed threshold in the series' unit.
