@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod common;
 mod council;
 pub mod document;
 mod dump;
@@ -22,9 +23,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use hoshin_core::{Era, FiscalYear, Organization, PolicyContent, Role, Stage};
 
+pub use common::CommonGroup;
 pub use council::{
-    CommonGroup, CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, EventKind, Meeting, Moderation,
-    NewCouncilMember, NewMeeting, NewOpinion, NewResponse, Opinion, OpinionFilter, OpinionResponse, VersionRef,
+    CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, EventKind, Meeting, Moderation, NewCouncilMember,
+    NewMeeting, NewOpinion, NewResponse, Opinion, OpinionFilter, OpinionResponse, VersionRef,
 };
 pub use dump::{restore, DumpStats};
 pub use sql::{entity, SqlStore};
