@@ -38,6 +38,24 @@ pub struct FieldDiff {
     pub lines: Vec<Line>,
 }
 
+impl Change {
+    /// The word the pages show for the change.
+    pub fn word(self, words: &Words) -> &'static str {
+        match self {
+            Change::Added => words.diff_added,
+            Change::Removed => words.diff_removed,
+            Change::Changed => words.diff_changed,
+        }
+    }
+}
+
+impl FieldDiff {
+    /// The field's label, read from the document that holds it: the earlier one for a removed field.
+    pub fn label(&self, before: &PolicyContent, after: &PolicyContent, words: &Words) -> String {
+        field_label(if self.change == Change::Removed { before } else { after }, &self.path, words)
+    }
+}
+
 /// The fields of a document in document order.
 pub fn fields(content: &PolicyContent) -> Vec<DocField> {
     let mut out = Vec::new();

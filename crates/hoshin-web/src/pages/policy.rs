@@ -9,14 +9,14 @@ use axum::http::Uri;
 use axum::response::{IntoResponse as _, Response};
 use axum::Extension;
 use hoshin_core::{
-    check_mark, Budget, BudgetKind, BulletGroup, FiscalYear, Indicator, IssueId, Lang, MarkCheck, PolicyContent, Rule,
-    TargetChange, TargetText,
+    check_mark, Budget, BudgetKind, BulletGroup, FiscalYear, Indicator, IssueId, Lang, MarkCheck, Rule, TargetChange,
+    TargetText,
 };
 use hoshin_store::{PolicyKey, Source, StoredPolicy, VersionInfo};
 use serde::Deserialize;
 
 use super::{fiscal_year_param, pick_version, render, Chrome, MarkView, OrPage, PageError};
-use crate::diff::{anchor, field_label, Change, Line};
+use crate::diff::{anchor, Change, Line};
 use crate::i18n::Words;
 use crate::links::organization_from_path;
 use crate::AppState;
@@ -560,25 +560,16 @@ pub async fn diff_page(
     let before: StoredPolicy = state.store.version(from.id).await.or_page(&chrome)?;
     let after: StoredPolicy = state.store.version(to.id).await.or_page(&chrome)?;
     let changes = crate::diff::diff(&before.content, &after.content);
-    let label_content: &PolicyContent = &after.content;
     let fields = changes
         .iter()
         .map(|change| FieldDiffView {
-            label: field_label(
-                if change.change == Change::Removed { &before.content } else { label_content },
-                &change.path,
-                chrome.w,
-            ),
+            label: change.label(&before.content, &after.content, chrome.w),
             href: format!(
                 "{}#{}",
                 chrome.links.policy_version(&key, if change.change == Change::Removed { from.seq } else { to.seq }),
                 anchor(&change.path)
             ),
-            change: match change.change {
-                Change::Added => chrome.w.diff_added,
-                Change::Removed => chrome.w.diff_removed,
-                Change::Changed => chrome.w.diff_changed,
-            },
+            change: change.change.word(chrome.w),
             lines: change
                 .lines
                 .iter()

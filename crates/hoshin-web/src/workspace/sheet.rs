@@ -18,7 +18,7 @@ use super::forms::get;
 use super::{
     editor_url, policy_key, posted, render_private, see_other, store_page, work_words, Account, Work, WorkWords,
 };
-use crate::diff::{self, Change, Line};
+use crate::diff::{self, Line};
 use crate::pages::{page_error, Chrome, OrPage, PageError};
 use crate::{AppState, WebError};
 
@@ -68,16 +68,8 @@ fn show(
         diff::diff(&copy.content, content)
             .into_iter()
             .map(|change| ChangeView {
-                label: diff::field_label(
-                    if change.change == Change::Removed { &copy.content } else { content },
-                    &change.path,
-                    chrome.w,
-                ),
-                change: match change.change {
-                    Change::Added => chrome.w.diff_added,
-                    Change::Removed => chrome.w.diff_removed,
-                    Change::Changed => chrome.w.diff_changed,
-                },
+                label: change.label(&copy.content, content, chrome.w),
+                change: change.change.word(chrome.w),
                 lines: change
                     .lines
                     .into_iter()
