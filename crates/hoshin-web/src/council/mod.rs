@@ -25,7 +25,7 @@ use serde::Deserialize;
 pub use words::{council_words, CouncilWords};
 
 use crate::links::{organization_from_path, organization_path};
-use crate::pages::{fiscal_year_param, not_found_page, render, Chrome, OrPage, PageError};
+use crate::pages::{fiscal_year_param, organization_policies, render, Chrome, OrPage, PageError};
 use crate::{auth, AppState, ClientAddr, WebError};
 
 /// Opinion box posts allowed per client address within [`crate::auth::RecentEvents`]' hour.
@@ -189,20 +189,19 @@ pub struct YearQuery {
     year: Option<String>,
 }
 
-/// The published policy years of an organization, newest first.
+/// The published policy years of an organization, newest first, and the newest; a 404 page when there is
+/// none.
 async fn policy_years(
     state: &AppState,
     organization: &Organization,
     chrome: &Chrome,
-) -> Result<Vec<FiscalYear>, PageError> {
-    let overview = state.store.overview().await.or_page(chrome)?;
-    let mut years: Vec<FiscalYear> = overview
-        .into_iter()
-        .filter(|row| &row.summary.key.organization == organization)
-        .map(|row| row.summary.key.fiscal_year)
-        .collect();
-    years.sort_by_key(|year| std::cmp::Reverse(*year));
-    Ok(years)
+) -> Result<(FiscalYear, Vec<FiscalYear>), PageError> {
+    let policies = organization_policies(state, organization, chrome).await?;
+    let years: Vec<FiscalYear> = policies.into_iter().map(|row| row.summary.key.fiscal_year).collect();
+    match years.first() {
+        Some(&newest) => Ok((newest, years)),
+        None => Err(crate::pages::not_found_page(chrome, organization.name.clone())),
+    }
 }
 
 pub async fn ledger(
@@ -216,10 +215,7 @@ pub async fn ledger(
     let organization = organization_from_path(&city, &name);
     let heading = format!("{} {}", organization.name, c.council);
     let chrome = Chrome::new(lang, &uri, heading.clone());
-    let years = policy_years(&state, &organization, &chrome).await?;
-    let Some(&newest) = years.first() else {
-        return Err(not_found_page(&chrome, format!("{city} {name}")));
-    };
+    let (newest, years) = policy_years(&state, &organization, &chrome).await?;
     let year = match query.year.as_deref() {
         Some(text) => fiscal_year_param(text).or_page(&chrome)?,
         None => newest,
@@ -303,9 +299,7 @@ pub async fn feed(
     let c = council_words(lang);
     let organization = organization_from_path(&city, &name);
     let chrome = Chrome::new(lang, &uri, c.council);
-    if policy_years(&state, &organization, &chrome).await?.is_empty() {
-        return Err(not_found_page(&chrome, format!("{city} {name}")));
-    }
+    policy_years(&state, &organization, &chrome).await?;
     let events = state.store.council_events(Some(&organization), false, 50).await.or_page(&chrome)?;
     let base = site_base(&headers);
     let links = chrome.links;
@@ -378,10 +372,7 @@ async fn box_page(
     let c = council_words(lang);
     let heading = format!("{} {}", organization.name, c.opinion_box);
     let chrome = Chrome::new(lang, uri, heading.clone());
-    let years = policy_years(state, organization, &chrome).await?;
-    let Some(&newest) = years.first() else {
-        return Err(not_found_page(&chrome, organization.name.clone()));
-    };
+    let (newest, years) = policy_years(state, organization, &chrome).await?;
     let chosen = form.year.unwrap_or(newest);
     let key = PolicyKey { organization: organization.clone(), fiscal_year: chosen };
     let content = state.store.latest(&key).await.ok().map(|stored| stored.content);

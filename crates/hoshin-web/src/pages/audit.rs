@@ -11,7 +11,7 @@ use hoshin_core::audit::{audit, Finding, FindingKind};
 use hoshin_core::{Lang, Organization};
 use hoshin_store::{PolicyKey, PolicyOverview};
 
-use super::{not_found_page, render, Chrome, OrPage, PageError};
+use super::{render, Chrome, OrPage, PageError};
 use crate::links::organization_from_path;
 use crate::AppState;
 
@@ -115,13 +115,11 @@ pub async fn organization(
     let organization = organization_from_path(&city, &name);
     let heading = format!("{} — {}", organization.name, chrome_title(lang));
     let chrome = Chrome::new(lang, &uri, heading.clone());
-    let overview = state.store.overview().await.or_page(&chrome)?;
-    let mut keys: Vec<PolicyKey> =
-        overview.into_iter().map(|row| row.summary.key).filter(|key| key.organization == organization).collect();
-    if keys.is_empty() {
-        return Err(not_found_page(&chrome, format!("{city} {name}")));
-    }
-    keys.sort_by_key(|key| std::cmp::Reverse(key.fiscal_year));
+    let keys: Vec<PolicyKey> = super::organization_policies(&state, &organization, &chrome)
+        .await?
+        .into_iter()
+        .map(|row| row.summary.key)
+        .collect();
     let mut policies = Vec::new();
     for key in &keys {
         let policy_href = chrome.links.policy(key);

@@ -135,6 +135,22 @@ pub async fn not_found(State(_): State<AppState>, Extension(lang): Extension<Lan
     PageError { chrome, error: WebError::NotFound(uri.path().to_string()) }.into_response()
 }
 
+/// The published policies of one organization, newest year first; a 404 page naming it when there is none.
+pub async fn organization_policies(
+    state: &AppState,
+    organization: &hoshin_core::Organization,
+    chrome: &Chrome,
+) -> Result<Vec<hoshin_store::PolicyOverview>, PageError> {
+    let overview = state.store.overview().await.or_page(chrome)?;
+    let mut policies: Vec<_> =
+        overview.into_iter().filter(|row| &row.summary.key.organization == organization).collect();
+    if policies.is_empty() {
+        return Err(not_found_page(chrome, organization.name.clone()));
+    }
+    policies.sort_by_key(|row| std::cmp::Reverse(row.summary.key.fiscal_year));
+    Ok(policies)
+}
+
 /// A fiscal year from a path segment: `2024`, `令和6年度`, `R6`.
 pub fn fiscal_year_param(text: &str) -> Result<FiscalYear, WebError> {
     hoshin_core::parse_fiscal_year(text, None)

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::Extension;
 use hoshin_core::Lang;
 
-use super::{not_found_page, render, Chrome, MarkView, OrPage, PageError};
+use super::{render, Chrome, MarkView, OrPage, PageError};
 use crate::links::organization_from_path;
 use crate::AppState;
 
@@ -60,13 +60,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let organization = organization_from_path(&city, &name);
     let mut chrome = Chrome::new(lang, &uri, organization.name.clone());
-    let overview = state.store.overview().await.or_page(&chrome)?;
-    let mut policies: Vec<_> =
-        overview.into_iter().filter(|row| row.summary.key.organization == organization).collect();
-    if policies.is_empty() {
-        return Err(not_found_page(&chrome, format!("{} {}", city, name)));
-    }
-    policies.sort_by_key(|row| std::cmp::Reverse(row.summary.key.fiscal_year));
+    let policies = super::organization_policies(&state, &organization, &chrome).await?;
     let series = state.store.organization_series(&organization).await.or_page(&chrome)?;
     // The documents of the latest points, each read once, for the projection to each target's deadline.
     let mut documents: std::collections::HashMap<i64, hoshin_core::PolicyContent> = std::collections::HashMap::new();
