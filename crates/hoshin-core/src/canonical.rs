@@ -231,7 +231,7 @@ pub fn from_sheets(sheets: &[Sheet]) -> Result<(Header, PolicyContent), Vec<Shee
         columns: Vec<&'a str>,
     }
     let mut items: BTreeMap<Vec<(usize, usize)>, (ItemPath, Row<'_>)> = BTreeMap::new();
-    let mut tables: Vec<(&Sheet, &str, &str)> = Vec::new();
+    let mut tables: Vec<(&Sheet, &str)> = Vec::new();
     for sheet in sheets.iter().filter(|sheet| sheet.name != "hoshin") {
         let (kind, table) = match sheet.name.split_once('.') {
             Some((kind, table)) => (kind, Some(table)),
@@ -247,48 +247,28 @@ pub fn from_sheets(sheets: &[Sheet]) -> Result<(Header, PolicyContent), Vec<Shee
             continue;
         }
         if let Some(table) = table {
-            tables.push((sheet, kind, table));
+            tables.push((sheet, table));
             continue;
         }
-        for (number, cells) in &sheet.rows[1..] {
-            if cells.iter().all(|cell| cell.trim().is_empty()) {
-                continue;
-            }
-            let text = cells.first().map_or("", |cell| cell.trim());
-            let Some(path) = ItemPath::parse(text) else {
-                problems.push(problem(&sheet.name, *number, Some("path"), SheetFault::BadPath(text.to_string())));
-                continue;
-            };
+        for (number, path, cells) in data_rows(sheet, &mut problems) {
             let mut values = FormValues::new();
             for (column, cell) in head.iter().zip(cells).skip(1) {
                 values.set(column.clone(), cell.clone());
             }
             let key = steps(&path);
-            let row = Row {
-                sheet: &sheet.name,
-                number: *number,
-                values,
-                columns: head.iter().skip(1).map(String::as_str).collect(),
-            };
+            let row =
+                Row { sheet: &sheet.name, number, values, columns: head.iter().skip(1).map(String::as_str).collect() };
             if items.insert(key, (path.clone(), row)).is_some() {
-                problems.push(problem(&sheet.name, *number, Some("path"), SheetFault::Repeated(path.to_string())));
+                problems.push(problem(&sheet.name, number, Some("path"), SheetFault::Repeated(path.to_string())));
             }
         }
     }
-    for (sheet, _kind, table) in &tables {
+    for (sheet, table) in &tables {
         let Some((_, head)) = sheet.rows.first() else { continue };
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-        for (number, cells) in &sheet.rows[1..] {
-            if cells.iter().all(|cell| cell.trim().is_empty()) {
-                continue;
-            }
-            let text = cells.first().map_or("", |cell| cell.trim());
-            let Some(path) = ItemPath::parse(text) else {
-                problems.push(problem(&sheet.name, *number, Some("path"), SheetFault::BadPath(text.to_string())));
-                continue;
-            };
+        for (number, path, cells) in data_rows(sheet, &mut problems) {
             let Some((_, row)) = items.get_mut(&steps(&path)) else {
-                problems.push(problem(&sheet.name, *number, Some("path"), SheetFault::OutOfPlace(path.to_string())));
+                problems.push(problem(&sheet.name, number, Some("path"), SheetFault::OutOfPlace(path.to_string())));
                 continue;
             };
             let index = counts.entry(path.to_string()).or_default();
@@ -357,6 +337,28 @@ pub fn from_sheets(sheets: &[Sheet]) -> Result<(Header, PolicyContent), Vec<Shee
     } else {
         Err(problems)
     }
+}
+
+/// The rows under a sheet's header that hold anything, each with its number, its parsed path and its cells;
+/// a path that does not read is a problem of its row.
+fn data_rows<'a>(sheet: &'a Sheet, problems: &mut Vec<SheetProblem>) -> Vec<(usize, ItemPath, &'a [String])> {
+    let mut out = Vec::new();
+    for (number, cells) in sheet.rows.iter().skip(1) {
+        if cells.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let text = cells.first().map_or("", |cell| cell.trim());
+        match ItemPath::parse(text) {
+            Some(path) => out.push((*number, path, cells.as_slice())),
+            None => problems.push(SheetProblem {
+                sheet: sheet.name.clone(),
+                row: *number,
+                column: Some("path".into()),
+                problem: SheetFault::BadPath(text.to_string()),
+            }),
+        }
+    }
+    out
 }
 
 /// A path as sortable steps: depth first would put children after all parents; the steps themselves order
