@@ -11,7 +11,7 @@ use hoshin_core::{FiscalYear, Lang, Organization, Stage};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::sql::{audit, now, organization_from, trusted, SqlStore};
+use crate::sql::{audit, now, organization_from, trusted, BindOrganization, SqlStore};
 use crate::{PolicyKey, Result, StoreError};
 
 /// A member of a ward council.
@@ -314,22 +314,6 @@ fn date_text((year, month, day): (i32, u32, u32)) -> Result<String> {
 }
 
 impl SqlStore {
-    async fn existing_organization_id(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        organization: &Organization,
-    ) -> Result<i64> {
-        let row = sqlx::query("SELECT id FROM organizations WHERE city = $1 AND name = $2")
-            .bind(organization.city.clone().unwrap_or_default())
-            .bind(organization.name.clone())
-            .fetch_optional(&mut **tx)
-            .await?;
-        match row {
-            Some(row) => Ok(row.try_get("id")?),
-            None => Err(StoreError::NotFound(format!("no organization 「{}」", organization.name))),
-        }
-    }
-
     async fn require_member(&self, tx: &mut Transaction<'_, Any>, member_id: i64) -> Result<()> {
         let exists = sqlx::query("SELECT id FROM council_members WHERE id = $1")
             .bind(member_id)
@@ -411,11 +395,7 @@ impl SqlStore {
             "SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE o.city = $1 AND o.name = $2 \
              ORDER BY m.term_start DESC, m.id"
         );
-        let rows = sqlx::query(trusted(sql))
-            .bind(organization.city.clone().unwrap_or_default())
-            .bind(organization.name.clone())
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(trusted(sql)).bind_organization(organization).fetch_all(self.pool()).await?;
         rows.iter().map(member_from).collect()
     }
 
@@ -463,11 +443,7 @@ impl SqlStore {
             "SELECT {MEETING_COLUMNS} FROM council_meetings g JOIN organizations o ON o.id = g.organization_id \
              WHERE o.city = $1 AND o.name = $2 ORDER BY g.held_on DESC, g.id DESC"
         );
-        let rows = sqlx::query(trusted(sql))
-            .bind(organization.city.clone().unwrap_or_default())
-            .bind(organization.name.clone())
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(trusted(sql)).bind_organization(organization).fetch_all(self.pool()).await?;
         rows.iter().map(meeting_from).collect()
     }
 
@@ -729,8 +705,7 @@ impl SqlStore {
              JOIN organizations o ON o.id = m.organization_id \
              WHERE o.city = $1 AND o.name = $2 AND r.fiscal_year = $3 ORDER BY r.issue, m.name, r.member_id",
         )
-        .bind(organization.city.clone().unwrap_or_default())
-        .bind(organization.name.clone())
+        .bind_organization(organization)
         .bind(i64::from(fiscal_year.start_year()))
         .fetch_all(self.pool())
         .await?;
@@ -793,8 +768,7 @@ impl SqlStore {
              JOIN organizations o ON o.id = m.organization_id \
              WHERE o.city = $1 AND o.name = $2 AND f.fiscal_year = $3 ORDER BY m.name, f.member_id",
         )
-        .bind(organization.city.clone().unwrap_or_default())
-        .bind(organization.name.clone())
+        .bind_organization(organization)
         .bind(i64::from(fiscal_year.start_year()))
         .fetch_all(self.pool())
         .await?;

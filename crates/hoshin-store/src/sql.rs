@@ -200,8 +200,7 @@ async fn find_policy(tx: &mut Transaction<'_, Any>, key: &PolicyKey) -> Result<O
         "SELECT p.id, p.revision FROM policies p JOIN organizations o ON o.id = p.organization_id \
          WHERE o.city = $1 AND o.name = $2 AND p.fiscal_year = $3",
     )
-    .bind(key.organization.city.clone().unwrap_or_default())
-    .bind(key.organization.name.clone())
+    .bind_organization(&key.organization)
     .bind(i64::from(key.fiscal_year.start_year()))
     .fetch_optional(&mut **tx)
     .await?;
@@ -317,26 +316,36 @@ pub(crate) async fn audit(
 }
 
 impl SqlStore {
+    /// The id of an organization, created when new.
     pub(crate) async fn organization_id(
         &self,
         tx: &mut Transaction<'_, Any>,
         organization: &Organization,
     ) -> Result<i64> {
-        let city = organization.city.clone().unwrap_or_default();
         sqlx::query(
             "INSERT INTO organizations (city, name, kind) VALUES ($1, $2, $3) ON CONFLICT (city, name) DO NOTHING",
         )
-        .bind(city.clone())
-        .bind(organization.name.clone())
+        .bind_organization(organization)
         .bind(kind_code(organization.kind))
         .execute(&mut **tx)
         .await?;
+        self.existing_organization_id(tx, organization).await
+    }
+
+    /// The id of an organization the database holds; [`StoreError::NotFound`] otherwise.
+    pub(crate) async fn existing_organization_id(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        organization: &Organization,
+    ) -> Result<i64> {
         let row = sqlx::query("SELECT id FROM organizations WHERE city = $1 AND name = $2")
-            .bind(city)
-            .bind(organization.name.clone())
-            .fetch_one(&mut **tx)
+            .bind_organization(organization)
+            .fetch_optional(&mut **tx)
             .await?;
-        Ok(row.try_get("id")?)
+        match row {
+            Some(row) => Ok(row.try_get("id")?),
+            None => Err(StoreError::NotFound(format!("no organization 「{}」", organization.name))),
+        }
     }
 
     /// Links the version's indicators to series (lineage) and writes their rows. Returns (continued, new).
@@ -752,6 +761,18 @@ pub(crate) fn trusted(sql: String) -> sqlx::AssertSqlSafe<String> {
 }
 
 type QueryBuilder<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+
+/// Binds an organization as the next two parameters, the way every table stores it: its city (`''` for
+/// none), then its name.
+pub(crate) trait BindOrganization {
+    fn bind_organization(self, organization: &Organization) -> Self;
+}
+
+impl BindOrganization for QueryBuilder<'_> {
+    fn bind_organization(self, organization: &Organization) -> Self {
+        self.bind(organization.city.clone().unwrap_or_default()).bind(organization.name.clone())
+    }
+}
 
 fn point_from(row: &AnyRow) -> Result<SeriesPoint> {
     Ok(SeriesPoint {
@@ -1407,8 +1428,7 @@ impl Store for SqlStore {
             "SELECT s.id, s.common_key FROM series s JOIN organizations o ON o.id = s.organization_id \
              WHERE o.city = $1 AND o.name = $2 ORDER BY s.id",
         )
-        .bind(organization.city.clone().unwrap_or_default())
-        .bind(organization.name.clone())
+        .bind_organization(organization)
         .fetch_all(&self.pool)
         .await?;
         let ids: Vec<i64> = rows.iter().map(|row| row.try_get("id")).collect::<std::result::Result<_, _>>()?;
@@ -1521,7 +1541,7 @@ impl Store for SqlStore {
         }
         let bind_filter = |mut query: QueryBuilder<'static>| {
             if let Some(organization) = &filter.organization {
-                query = query.bind(organization.city.clone().unwrap_or_default()).bind(organization.name.clone());
+                query = query.bind_organization(organization);
             }
             if let Some(fiscal_year) = filter.fiscal_year {
                 query = query.bind(i64::from(fiscal_year.start_year()));
