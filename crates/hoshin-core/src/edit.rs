@@ -1459,14 +1459,7 @@ impl Reader<'_> {
         if text.is_empty() {
             return None;
         }
-        let parsed = (|| {
-            let mut parts = text.split(['-', '/']);
-            let year: i32 = parts.next()?.parse().ok()?;
-            let month: u32 = parts.next()?.parse().ok()?;
-            let day: u32 = parts.next()?.parse().ok()?;
-            (parts.next().is_none() && (1..=12).contains(&month) && (1..=31).contains(&day) && year > 1900)
-                .then_some((year, month, day))
-        })();
+        let parsed = crate::era::parse_date(&text);
         if parsed.is_none() {
             self.error(name, Problem::Date(text));
         }

@@ -357,6 +357,27 @@ mod tests {
     }
 }
 
+/// Whether (year, month, day) is a calendar date.
+pub fn is_date((year, month, day): (i32, u32, u32)) -> bool {
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    };
+    year > 1900 && (1..=days_in_month).contains(&day)
+}
+
+/// A date written `2025-01-20` or `2025/1/20`, when it is a calendar date.
+pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = text.trim().split(['-', '/']);
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    (parts.next().is_none() && is_date((year, month, day))).then_some((year, month, day))
+}
+
 /// The calendar date of a count of days from 1970-01-01 (Howard Hinnant's `civil_from_days`): for the edges
 /// that turn a clock or a spreadsheet's serial date into a date.
 pub fn date_from_days(days: i64) -> (i64, u32, u32) {
@@ -374,6 +395,17 @@ pub fn date_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod date_tests {
     use super::date_from_days;
+
+    #[test]
+    fn dates_are_read_and_checked() {
+        use super::parse_date;
+        assert_eq!(parse_date("2025-01-20"), Some((2025, 1, 20)));
+        assert_eq!(parse_date(" 2024/2/29 "), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2025-02-29"), None);
+        assert_eq!(parse_date("2025-13-01"), None);
+        assert_eq!(parse_date("2025-01-20-1"), None);
+        assert_eq!(parse_date("令和7年1月20日"), None);
+    }
 
     #[test]
     fn days_to_dates() {

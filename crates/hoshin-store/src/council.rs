@@ -300,14 +300,7 @@ fn invalid(problem: hoshin_core::council::TextProblem) -> StoreError {
 
 /// The date as stored, when it is a real calendar date.
 fn date_text((year, month, day): (i32, u32, u32)) -> Result<String> {
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    };
-    if !(1990..=2200).contains(&year) || day == 0 || day > days_in_month {
+    if !(1990..=2200).contains(&year) || !hoshin_core::era::is_date((year, month, day)) {
         return Err(StoreError::Invalid(format!("{year}-{month}-{day} is not a date")));
     }
     Ok(format!("{year:04}-{month:02}-{day:02}"))

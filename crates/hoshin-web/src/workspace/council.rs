@@ -271,14 +271,8 @@ pub async fn add_meeting(
 ) -> Result<Response, PageError> {
     let (chrome, key) = records_post(&account, &uri, &params, &form).await?;
     let date = get(&form, "held_on").unwrap_or_default().trim();
-    let held_on = (|| {
-        let mut parts = date.split('-');
-        let year: i32 = parts.next()?.parse().ok()?;
-        let month: u32 = parts.next()?.parse().ok()?;
-        let day: u32 = parts.next()?.parse().ok()?;
-        Some((year, month, day))
-    })()
-    .ok_or_else(|| invalid(format!("「{date}」 is not a date (2025-01-20)"), &chrome))?;
+    let held_on = hoshin_core::era::parse_date(date)
+        .ok_or_else(|| invalid(format!("「{date}」 is not a date (2025-01-20)"), &chrome))?;
     let kind = get(&form, "kind").and_then(MeetingKind::from_code).unwrap_or(MeetingKind::Plenary);
     let meeting = NewMeeting {
         organization: key.organization.clone(),
