@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use hoshin_core::audit::audit;
-use hoshin_core::{parse_fiscal_year, Lang};
+use hoshin_core::Lang;
 use hoshin_store::{DatabaseUrl, PolicyKey};
 
 use crate::database;
@@ -21,16 +21,7 @@ pub struct Args {
 
 pub fn run(url: &DatabaseUrl, args: &Args, lang: Lang) -> Result<()> {
     let organization = args.organization.as_deref().map(super::organization_flag);
-    let fiscal_year = args
-        .fiscal_year
-        .as_deref()
-        .map(|text| {
-            parse_fiscal_year(text, None)
-                .ok()
-                .or_else(|| text.trim().parse().ok().and_then(hoshin_core::FiscalYear::new))
-                .ok_or_else(|| UserError(format!("--fiscal-year {text}: write 2024, 令和6年度 or R6")))
-        })
-        .transpose()?;
+    let fiscal_year = args.fiscal_year.as_deref().map(super::fiscal_year_flag).transpose()?;
     let lines = database::runtime()?.block_on(async {
         let store = database::open(url).await?;
         let overview = store.overview().await.map_err(|error| UserError(error.to_string()))?;

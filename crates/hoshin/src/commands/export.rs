@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use hoshin_core::canonical::{to_sheets, Header};
-use hoshin_core::{parse_fiscal_year, Stage};
+use hoshin_core::Stage;
 use hoshin_store::{DatabaseUrl, PolicyKey};
 
 use crate::database;
@@ -42,15 +42,8 @@ pub struct SiteArgs {
     pub dir: PathBuf,
 }
 
-fn fiscal_year_flag(text: &str) -> Result<hoshin_core::FiscalYear, UserError> {
-    parse_fiscal_year(text, None)
-        .ok()
-        .or_else(|| text.trim().parse().ok().and_then(hoshin_core::FiscalYear::new))
-        .ok_or_else(|| UserError(format!("--fiscal-year {text}: write 2024, 令和6年度 or R6")))
-}
-
 fn open_data(url: &DatabaseUrl, args: &OpenDataArgs) -> Result<()> {
-    let fiscal_year = fiscal_year_flag(&args.fiscal_year)?;
+    let fiscal_year = super::fiscal_year_flag(&args.fiscal_year)?;
     let files = database::runtime()?.block_on(async {
         let store = database::open(url).await?;
         hoshin_web::opendata::package_of(store, fiscal_year)
@@ -110,7 +103,7 @@ pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
         Command::Csv(args) => (args, Format::Csv),
     };
     let organization = super::organization_flag(&args.organization);
-    let fiscal_year = fiscal_year_flag(&args.fiscal_year)?;
+    let fiscal_year = super::fiscal_year_flag(&args.fiscal_year)?;
     let stage = args
         .stage
         .as_deref()

@@ -20,3 +20,11 @@ pub fn organization_flag(text: &str) -> hoshin_core::Organization {
         None => hoshin_core::Organization::new(text, Some("大阪市")),
     }
 }
+
+/// A `--fiscal-year` flag: 2024, 令和6年度 or R6.
+pub fn fiscal_year_flag(text: &str) -> Result<hoshin_core::FiscalYear, crate::UserError> {
+    hoshin_core::parse_fiscal_year(text, None)
+        .ok()
+        .or_else(|| text.trim().parse().ok().and_then(hoshin_core::FiscalYear::new))
+        .ok_or_else(|| crate::UserError(format!("--fiscal-year {text}: write 2024, 令和6年度 or R6")))
+}
