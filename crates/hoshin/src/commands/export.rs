@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use hoshin_core::canonical::{to_sheets, Header};
-use hoshin_core::Stage;
 use hoshin_store::{DatabaseUrl, PolicyKey};
 
 use crate::database;
@@ -104,15 +103,7 @@ pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
     };
     let organization = super::organization_flag(&args.organization);
     let fiscal_year = super::fiscal_year_flag(&args.fiscal_year)?;
-    let stage = args
-        .stage
-        .as_deref()
-        .map(|code| {
-            Stage::from_code(code)
-                .or_else(|| Stage::from_label_ja(code))
-                .ok_or_else(|| UserError(format!("--stage {code}: not a stage")))
-        })
-        .transpose()?;
+    let stage = args.stage.as_deref().map(super::stage_flag).transpose()?;
     let key = PolicyKey { organization, fiscal_year };
     let bytes = database::runtime()?.block_on(async {
         let store = database::open(url).await?;

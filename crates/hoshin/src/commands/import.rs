@@ -37,7 +37,7 @@ pub struct Args {
 pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(NewImport, Vec<String>), UserError> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| UserError(format!("{name}: cannot read: {error}")))?;
-    let stage = args.stage.as_deref().map(stage_flag).transpose()?;
+    let stage = args.stage.as_deref().map(super::stage_flag).transpose()?;
     let file_name = path.file_name().map_or(name.clone(), |file| file.to_string_lossy().into_owned());
     // Hoshin's own canonical workbook or CSV reads back exactly; anything else is a published document.
     if let Some(read) = hoshin_import::canonical::read_canonical(&bytes) {
@@ -63,14 +63,6 @@ pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(New
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// Reads `--stage`: a code (year_end) or the Japanese label (年度末評価).
-fn stage_flag(code: &str) -> Result<Stage, UserError> {
-    Stage::from_code(code).or_else(|| Stage::from_label_ja(code)).ok_or_else(|| {
-        let codes: Vec<&str> = Stage::ALL.iter().map(|stage| stage.code()).collect();
-        UserError(format!("--stage {code}: not a stage; use one of {}", codes.join(", ")))
-    })
 }
 
 /// Turns a decoded document into an import. `name` is how messages name it; `bytes` are the file as stored,

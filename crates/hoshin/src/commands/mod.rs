@@ -28,3 +28,12 @@ pub fn fiscal_year_flag(text: &str) -> Result<hoshin_core::FiscalYear, crate::Us
         .or_else(|| text.trim().parse().ok().and_then(hoshin_core::FiscalYear::new))
         .ok_or_else(|| crate::UserError(format!("--fiscal-year {text}: write 2024, 令和6年度 or R6")))
 }
+
+/// A `--stage` flag: a code (year_end) or the Japanese label (年度末評価).
+pub fn stage_flag(code: &str) -> Result<hoshin_core::Stage, crate::UserError> {
+    use hoshin_core::Stage;
+    Stage::from_code(code).or_else(|| Stage::from_label_ja(code)).ok_or_else(|| {
+        let codes: Vec<&str> = Stage::ALL.iter().map(|stage| stage.code()).collect();
+        crate::UserError(format!("--stage {code}: not a stage; use one of {}", codes.join(", ")))
+    })
+}
