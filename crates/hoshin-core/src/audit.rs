@@ -15,7 +15,7 @@ use crate::model::{BudgetKind, Indicator, PolicyContent, Stage, TargetText};
 use crate::number::Number;
 use crate::quantity::Unit;
 use crate::rollover::{checklist, Lack, Part};
-use crate::text::{circled_char, Lang};
+use crate::text::{circled, Lang};
 use crate::FiscalYear;
 
 /// One finding: the item it is about (an item path, `""` for the policy) and what is wrong.
@@ -169,7 +169,7 @@ impl Finding {
 
 fn indicator_name(issue: &str, position: usize, indicator: &Indicator) -> String {
     let number = indicator.number.unwrap_or(position as u32 + 1);
-    let shown = circled_char(number).map_or(format!("({number})"), String::from);
+    let shown = circled(number);
     format!("経営課題{issue} 指標{shown}")
 }
 

@@ -248,6 +248,11 @@ pub fn kanji_digit(c: char) -> Option<u32> {
     })
 }
 
+/// An indicator's number as documents print it: 「③」, or 「(51)」 past the circled numbers.
+pub fn circled(number: u32) -> String {
+    circled_char(number).map_or_else(|| format!("({number})"), String::from)
+}
+
 /// Whether a spreadsheet would take a cell holding `text` for a formula (it starts with = + - @, a tab or a
 /// carriage return): such cells are neutralised whenever Hoshin writes a sheet or a CSV file.
 pub fn looks_like_formula(text: &str) -> bool {

@@ -392,9 +392,7 @@ fn piece_line(piece: &Piece) -> usize {
     }
 }
 
-pub(crate) fn circled(number: u32) -> String {
-    hoshin_core::text::circled_char(number).map_or_else(|| format!("({number})"), |c| c.to_string())
-}
+pub(crate) use hoshin_core::text::circled;
 
 #[cfg(test)]
 mod tests {

@@ -98,9 +98,7 @@ impl Writer<'_> {
         self.row += 1;
         let year = header.fiscal_year;
         for indicator in indicators {
-            let number = indicator.number.map_or_else(String::new, |n| {
-                hoshin_core::text::circled_char(n).map_or(format!("({n})"), String::from)
-            });
+            let number = indicator.number.map_or_else(String::new, hoshin_core::text::circled);
             let result = indicator.result(year);
             let computed = indicator
                 .judge_year(year, Rule::default(), |judgment| judgment.mark())

@@ -212,9 +212,7 @@ fn indicator_rows(indicators: &[Indicator], header: &Header) -> String {
     let year = header.fiscal_year;
     let mut out = String::new();
     for indicator in indicators {
-        let number = indicator
-            .number
-            .map_or_else(String::new, |n| hoshin_core::text::circled_char(n).map_or(format!("({n})"), String::from));
+        let number = indicator.number.map_or_else(String::new, hoshin_core::text::circled);
         let target = match &indicator.target {
             Some(TargetText::NotEvaluable { .. }) => format!("{}（判定不能）", indicator.printed_target()),
             _ => indicator.printed_target().to_string(),

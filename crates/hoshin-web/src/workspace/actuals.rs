@@ -353,9 +353,7 @@ fn change_view(change: &Change, base: &str, lang: Lang) -> ChangeView {
     };
     let (computed, explanation): (Option<Mark>, Vec<String>) = judged.unwrap_or((None, Vec::new()));
     let published = change.after.result(year).and_then(|result| result.published_mark.as_ref()).map(|mark| mark.mark);
-    let number = change.after.number.map_or_else(String::new, |number| {
-        hoshin_core::text::circled_char(number).map_or_else(|| format!("({number})"), |c| c.to_string())
-    });
+    let number = change.after.number.map_or_else(String::new, hoshin_core::text::circled);
     let issue = match lang {
         Lang::Ja => format!("経営課題{}", change.issue),
         Lang::En => format!("Issue {}", change.issue),
