@@ -579,7 +579,7 @@ mod tests {
         let result = first.after.result(year()).unwrap();
         assert_eq!(result.actual.as_ref().unwrap().original, "62.5%");
         assert_eq!(result.published_mark.as_ref().unwrap().mark, Mark::Achieved);
-        let computed = first.after.judge_year(year(), Rule::default(), |judgment| judgment.mark()).flatten();
+        let computed = first.after.computed_mark(year());
         assert_eq!(computed, Some(Mark::Achieved));
         // The planned content holds both changes.
         let indicators = &plan.content.issues[0].indicators;

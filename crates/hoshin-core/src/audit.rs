@@ -10,7 +10,7 @@
 //! - an impossible value: a share above 100 % or below 0 %;
 //! - a target that cannot be evaluated.
 
-use crate::judgment::{Mark, Rule};
+use crate::judgment::Mark;
 use crate::model::{BudgetKind, Indicator, PolicyContent, Stage, TargetText};
 use crate::number::Number;
 use crate::quantity::Unit;
@@ -204,10 +204,9 @@ pub fn audit(
         for (path, item, indicator) in &indicators {
             for result in &indicator.results {
                 let year = result.fiscal_year;
-                if let (Some(published), Some(computed)) = (
-                    result.published_mark.as_ref().map(|mark| mark.mark),
-                    indicator.judge_year(year, Rule::default(), |judgment| judgment.mark()).flatten(),
-                ) {
+                if let (Some(published), Some(computed)) =
+                    (result.published_mark.as_ref().map(|mark| mark.mark), indicator.computed_mark(year))
+                {
                     if published != computed {
                         out.push(Finding {
                             path: path.clone(),

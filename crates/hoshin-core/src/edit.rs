@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::era::{parse_fiscal_year, Era, FiscalYear};
-use crate::judgment::{Mark, Rule};
+use crate::judgment::Mark;
 use crate::model::{
     Activity, Budget, BudgetKind, BulletGroup, CouncilOpinion, DatedNote, Indicator, IndicatorKind, Initiative, Issue,
     IssueId, PolicyContent, PublishedMark, ReformPlanItem, Stage, Strategy, TargetText, YearResult,
@@ -1603,7 +1603,7 @@ impl Reader<'_> {
             if self.context.restoring || (same_as_stored && before.target == indicator.target) {
                 continue;
             }
-            let computed = indicator.judge_year(fiscal_year, Rule::default(), |judgment| judgment.mark()).flatten();
+            let computed = indicator.computed_mark(fiscal_year);
             if let Some(computed) = computed {
                 if computed != mark.mark && mark.reason.is_none() {
                     self.error(&field, Problem::MarkNeedsReason { published: mark.mark, computed });

@@ -326,6 +326,11 @@ impl Indicator {
         Some(with(&judge(target, &series, year, rule)))
     }
 
+    /// The mark the default rule computes for a year, when the year has a value and the target reads.
+    pub fn computed_mark(&self, year: FiscalYear) -> Option<crate::judgment::Mark> {
+        self.judge_year(year, crate::judgment::Rule::default(), |judgment| judgment.mark()).flatten()
+    }
+
     /// The series for judgment: every year with a value, plus the printed previous-year actual for
     /// `fiscal_year − 1` when no result of that year is recorded.
     pub fn observations(&self, fiscal_year: FiscalYear) -> Vec<Observation> {

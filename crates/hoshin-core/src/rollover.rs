@@ -3,7 +3,7 @@
 //! checklist of what a working copy still lacks before its next stage.
 
 use crate::era::FiscalYear;
-use crate::judgment::{Mark, Rule};
+use crate::judgment::Mark;
 use crate::lineage::{match_lineage, LineageKey};
 use crate::model::{Budget, BudgetKind, Indicator, IssueId, PolicyContent, Stage, TargetText};
 use crate::target::{Condition, Period, Target, TargetChange};
@@ -106,8 +106,7 @@ pub fn target_change(
     if text(before) == text(current) {
         return None;
     }
-    let met = before.judge_year(previous_year, Rule::default(), |judgment| judgment.mark()).flatten()
-        == Some(Mark::Achieved)
+    let met = before.computed_mark(previous_year) == Some(Mark::Achieved)
         || before
             .result(previous_year)
             .and_then(|result| result.published_mark.as_ref())

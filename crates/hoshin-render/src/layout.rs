@@ -7,7 +7,7 @@
 
 use hoshin_core::canonical::Header;
 use hoshin_core::text::looks_like_formula;
-use hoshin_core::{BudgetKind, BulletGroup, Indicator, Lang, PolicyContent, Rule};
+use hoshin_core::{BudgetKind, BulletGroup, Indicator, Lang, PolicyContent};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use crate::RenderError;
@@ -100,11 +100,7 @@ impl Writer<'_> {
         for indicator in indicators {
             let number = indicator.number.map_or_else(String::new, hoshin_core::text::circled);
             let result = indicator.result(year);
-            let computed = indicator
-                .judge_year(year, Rule::default(), |judgment| judgment.mark())
-                .flatten()
-                .map(|mark| mark.letter().to_string())
-                .unwrap_or_default();
+            let computed = indicator.computed_mark(year).map(|mark| mark.letter().to_string()).unwrap_or_default();
             let cells = [
                 format!("{number}{}", indicator.wording),
                 indicator.printed_target().to_string(),

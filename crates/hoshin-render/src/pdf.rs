@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use hoshin_core::canonical::Header;
-use hoshin_core::{Budget, BudgetKind, BulletGroup, Indicator, Lang, PolicyContent, Rule, TargetText};
+use hoshin_core::{Budget, BudgetKind, BulletGroup, Indicator, Lang, PolicyContent, TargetText};
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, Source, VirtualPath};
@@ -230,11 +230,7 @@ fn indicator_rows(indicators: &[Indicator], header: &Header) -> String {
             })
             .collect();
         let published = result.and_then(|r| r.published_mark.as_ref()).map(|m| m.original.clone()).unwrap_or_default();
-        let computed = indicator
-            .judge_year(year, Rule::default(), |judgment| judgment.mark())
-            .flatten()
-            .map(|mark| mark.letter().to_string())
-            .unwrap_or_default();
+        let computed = indicator.computed_mark(year).map(|mark| mark.letter().to_string()).unwrap_or_default();
         let mut wording = format!("{number}{}", indicator.wording);
         if let Some(source) = &indicator.data_source {
             if !wording.contains(source.as_str()) {
