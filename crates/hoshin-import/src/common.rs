@@ -236,6 +236,22 @@ pub(crate) fn read(
     state.finish(reader, content, pairings);
 }
 
+/// Indicator items with a footnote paragraph (「※子育て世帯＝…」, which a web page or converter keeps as
+/// a paragraph of its own) joined to the indicator before it, as PDF text prints it on the same line.
+fn footnotes_joined(items: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        match out.last_mut() {
+            Some(previous) if item.starts_with('※') => {
+                previous.push('\n');
+                previous.push_str(&item);
+            }
+            _ => out.push(item),
+        }
+    }
+    out
+}
+
 /// 「経営課題１　人がつながる…」, 「経営課題1-(1)地域コミュニティの活性化」, 「経営課題5 【区民から…】」.
 pub(crate) fn issue_heading(line: &crate::source::Line) -> Option<(IssueId, String)> {
     let rest = line.compact.strip_prefix("経営課題")?;
@@ -452,17 +468,24 @@ impl State<'_> {
             Section::SelfEvaluation | Section::FuturePolicy => {
                 let future = self.section == Section::FuturePolicy;
                 let blocks = if future { &mut self.futures } else { &mut self.evaluations };
-                let mut rest = text.trim();
-                if let Some(id) = issue_tag(rest) {
-                    let close = rest.find('】').map_or(rest.len(), |index| index + '】'.len_utf8());
-                    rest = rest[close..].trim();
-                    blocks.push((Some(id), Bullets::default()));
+                // Paragraphs of one cell (a web page's) may each start an issue's block.
+                for (index, paragraph) in text.split('\n').enumerate() {
+                    let mut rest = paragraph.trim();
+                    if let Some(id) = issue_tag(rest) {
+                        let close = rest.find('】').map_or(rest.len(), |index| index + '】'.len_utf8());
+                        rest = rest[close..].trim();
+                        blocks.push((Some(id), Bullets::default()));
+                    }
+                    if blocks.is_empty() {
+                        blocks.push((None, Bullets::default()));
+                    }
+                    let (_, bullets) = blocks.last_mut().expect("a block was just ensured");
+                    if index > 0 {
+                        bullets.close();
+                    }
+                    bullets.push(rest);
                 }
-                if blocks.is_empty() {
-                    blocks.push((None, Bullets::default()));
-                }
-                let (id, bullets) = blocks.last_mut().expect("a block was just ensured");
-                bullets.push(rest);
+                let (id, _) = blocks.last().expect("a block was just ensured");
                 let field = if future { "future_policy" } else { "self_evaluation" };
                 match id {
                     Some(id) => format!("issue {id} / {field}"),
@@ -503,9 +526,7 @@ impl State<'_> {
             issue.problem_recognition = builder.problem.into_groups();
             issue.strategies = builder.strategies.into_groups();
             let first_indicator_line = builder.indicator_lines.first().copied().unwrap_or(builder.body_line);
-            issue.indicators = builder
-                .indicators
-                .into_items()
+            issue.indicators = footnotes_joined(builder.indicators.into_items())
                 .into_iter()
                 .flat_map(|text| split_side_by_side(&text, self.context))
                 .map(|text| read_indicator(&text, IndicatorKind::Outcome, self.context))

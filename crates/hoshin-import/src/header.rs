@@ -208,7 +208,9 @@ fn read_dated_note(text: &str, compacted: &str) -> Option<DatedNote> {
         return None;
     };
     let date = read_date(compacted)?;
-    Some(DatedNote { text: text.trim().to_string(), date: Some(date), stage: Some(stage) })
+    // A list item on a web page: the note is the text, not its bullet.
+    let text = text.trim().trim_start_matches(['・', '●', '○', '■']).trim_start();
+    Some(DatedNote { text: text.to_string(), date: Some(date), stage: Some(stage) })
 }
 
 /// The first 「令和7年7月4日」 or 「2025年7月4日」 in compact text.

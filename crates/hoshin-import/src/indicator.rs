@@ -30,13 +30,13 @@ pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearCont
         Some(number) => (Some(number), text[text.chars().next().map_or(0, char::len_utf8)..].trim_start()),
         None => (None, text),
     };
-    // 「…とする。※子育て世帯＝…」: a footnote after the sentence.
-    let (main, notes) = match body.find("。※") {
-        Some(index) => {
-            let split = index + "。".len();
+    // 「…とする。※子育て世帯＝…」: a footnote after the sentence, or in a paragraph of its own.
+    let footnote = body.find("。※").map(|index| index + "。".len()).or_else(|| body.find("\n※"));
+    let (main, notes) = match footnote {
+        Some(split) => {
             let notes =
                 body[split..].split('※').map(str::trim).filter(|note| !note.is_empty()).map(|note| format!("※{note}"));
-            (&body[..split], notes.collect())
+            (body[..split].trim_end(), notes.collect())
         }
         None => (body, Vec::new()),
     };

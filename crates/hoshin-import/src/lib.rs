@@ -15,6 +15,7 @@ mod decode;
 mod detail;
 mod header;
 mod indicator;
+mod markup;
 mod outline;
 pub mod samples;
 mod source;
@@ -26,6 +27,7 @@ use hoshin_core::{FiscalYear, Organization, PolicyContent, Stage};
 
 pub use decode::{decode, DecodeError, Encoding, MAX_INPUT_BYTES};
 pub use indicator::printed_target;
+pub use markup::{detect, Format};
 pub use outline::outline;
 
 /// The diagnostic of a document in which no layout was recognised (`Layout::Unknown`).
@@ -102,6 +104,9 @@ pub enum LineUse {
     Label(String),
     /// Page furniture that carries no policy content: handout labels, format markers, legends, captions.
     Furniture(String),
+    /// The same content as the source line `of`: a table that a converter rendered again (DOMAIN.md §7),
+    /// read once.
+    Repeat { of: usize },
     /// Nothing took it. Policy content must never end here.
     Unassigned,
 }
@@ -109,8 +114,11 @@ pub enum LineUse {
 /// Every non-blank line with what became of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Coverage {
-    /// (line number, use), in line order.
+    /// (line number, use), in line order. A web page may hold several rows on one source line, so a line
+    /// number can occur more than once.
     pub lines: Vec<(usize, LineUse)>,
+    /// The text of each unassigned line, as read (without markup), in line order.
+    pub unassigned_text: Vec<(usize, String)>,
 }
 
 impl Coverage {
@@ -155,6 +163,8 @@ pub struct Pairing {
 /// The result of reading one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parsed {
+    /// Plain text, a web page or converter markdown.
+    pub format: Format,
     pub layout: Layout,
     pub organization: Option<Organization>,
     pub fiscal_year: Option<FiscalYear>,
@@ -187,7 +197,7 @@ impl Parsed {
 
 /// Reads a document. Never fails: what cannot be read is reported in the diagnostics.
 pub fn parse(text: &str, hints: &Hints) -> Parsed {
-    let document = source::Document::new(text);
+    let document = source::Document::read(text);
     let mut reader = source::Reader::new(&document);
     let header = header::read_header(&document, &mut reader, hints);
     let layout = detect_layout(&document);
@@ -207,7 +217,13 @@ pub fn parse(text: &str, hints: &Hints) -> Parsed {
     let stage = header::stage(&header, &content, &mut reader);
     content.notes = header.notes;
     let (diagnostics, coverage) = reader.finish(&document);
+    for pairing in &mut pairings {
+        for line in &mut pairing.lines {
+            *line = document.source_line(*line);
+        }
+    }
     Parsed {
+        format: document.format,
         layout,
         organization: header.organization,
         fiscal_year,

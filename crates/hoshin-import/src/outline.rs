@@ -58,14 +58,17 @@ pub fn outline(parsed: &Parsed, source: &str) -> String {
     line(
         o,
         0,
-        &format!(
+        &(format!(
             "coverage: {} lines: {} in fields, {} labels, {} furniture, {} unassigned",
             coverage.lines.len(),
             coverage.count(|line_use| matches!(line_use, LineUse::Field(_))),
             coverage.count(|line_use| matches!(line_use, LineUse::Label(_))),
             coverage.count(|line_use| matches!(line_use, LineUse::Furniture(_))),
             coverage.count(|line_use| matches!(line_use, LineUse::Unassigned)),
-        ),
+        ) + &match coverage.count(|line_use| matches!(line_use, LineUse::Repeat { .. })) {
+            0 => String::new(),
+            repeated => format!(", {repeated} repeated"),
+        }),
     );
     let source_lines: Vec<&str> = source.split('\n').collect();
     for (number, line_use) in &coverage.lines {
@@ -73,6 +76,7 @@ pub fn outline(parsed: &Parsed, source: &str) -> String {
             LineUse::Field(path) => path.clone(),
             LineUse::Label(label) => format!("label {label}"),
             LineUse::Furniture(what) => format!("furniture ({what})"),
+            LineUse::Repeat { of } => format!("repeat of L{of:04}"),
             LineUse::Unassigned => "UNASSIGNED".to_string(),
         };
         let text: String = source_lines.get(number - 1).copied().unwrap_or("").trim().chars().take(24).collect();

@@ -4,6 +4,7 @@
 
 use hoshin_core::text::{compact, join_cjk_runs};
 
+use crate::markup::{self, Format};
 use crate::{Coverage, Diagnostic, LineUse, Severity};
 
 /// One source line.
@@ -35,9 +36,42 @@ impl Line {
 
 pub(crate) struct Document {
     pub lines: Vec<Line>,
+    pub format: Format,
+    /// For a flattened web page or markdown file: the first and last source line of each line's text
+    /// (index `number - 1`); empty for plain text, whose lines are the source lines.
+    spans: Vec<(usize, usize)>,
+    /// What the markup says a line is (site navigation, a page title), by index `number - 1`.
+    presets: Vec<Option<LineUse>>,
+    /// Source lines that hold no text of any line (tags, rules, scripts, repeated table rows).
+    markup: Vec<(usize, LineUse)>,
+    merges: Vec<markup::repeats::Merge>,
 }
 
 impl Document {
+    /// Reads a decoded document of any format.
+    pub fn read(text: &str) -> Document {
+        match markup::detect(text) {
+            Format::Text => Document::new(text),
+            format => {
+                let flat = markup::flatten(text, format);
+                let spans = flat.rows.iter().map(|row| (row.first, row.last)).collect();
+                let presets = flat.rows.iter().map(|row| row.preset.clone()).collect();
+                let lines = flat
+                    .rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, row)| Line {
+                        number: index + 1,
+                        compact: compact(&row.cells.concat()),
+                        cells: row.cells,
+                    })
+                    .collect();
+                Document { lines, format, spans, presets, markup: flat.markup, merges: flat.merges }
+            }
+        }
+    }
+
+    /// Reads plain text: a line per source line, cells at tabs.
     pub fn new(text: &str) -> Document {
         let lines = text
             .split('\n')
@@ -50,7 +84,19 @@ impl Document {
                 Line { number: index + 1, cells, compact }
             })
             .collect();
-        Document { lines }
+        Document {
+            lines,
+            format: Format::Text,
+            spans: Vec::new(),
+            presets: Vec::new(),
+            markup: Vec::new(),
+            merges: Vec::new(),
+        }
+    }
+
+    /// The source line that line `number` (1-based) starts on.
+    pub fn source_line(&self, number: usize) -> usize {
+        self.spans.get(number.wrapping_sub(1)).map_or(number, |(first, _)| *first)
     }
 
     pub fn first_non_blank(&self) -> Option<usize> {
@@ -107,7 +153,11 @@ pub(crate) struct Reader {
 
 impl Reader {
     pub fn new(document: &Document) -> Reader {
-        Reader { uses: vec![None; document.lines.len() + 1], diagnostics: Vec::new() }
+        let mut uses = vec![None; document.lines.len() + 1];
+        for (index, preset) in document.presets.iter().enumerate() {
+            uses[index + 1] = preset.clone();
+        }
+        Reader { uses, diagnostics: Vec::new() }
     }
 
     pub fn field(&mut self, line: usize, path: impl Into<String>) {
@@ -161,23 +211,67 @@ impl Reader {
         self.diagnose(Severity::Error, line, message);
     }
 
+    /// The diagnostics and the coverage report, in source lines: every non-blank source line with what
+    /// became of it, and a warning for each line that nothing took.
     pub fn finish(mut self, document: &Document) -> (Vec<Diagnostic>, Coverage) {
         let mut coverage = Coverage::default();
+        for diagnostic in &mut self.diagnostics {
+            diagnostic.line = document.source_line(diagnostic.line);
+        }
+        // The first source line of every line, so that the other lines of a line's span (a cell written over
+        // several source lines) are reported with it.
+        let starts: std::collections::HashSet<usize> = document.spans.iter().map(|(first, _)| *first).collect();
         for line in &document.lines {
             if line.is_blank() {
                 continue;
             }
             let line_use = self.uses[line.number].take().unwrap_or(LineUse::Unassigned);
-            coverage.lines.push((line.number, line_use));
+            let source = document.source_line(line.number);
+            if line_use == LineUse::Unassigned {
+                let text: String = line.text().chars().take(40).collect();
+                self.diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    line: source,
+                    message: format!("line not assigned to any field: 「{text}」"),
+                });
+                coverage.unassigned_text.push((source, line.text()));
+            }
+            if let Some((first, last)) = document.spans.get(line.number - 1) {
+                for other in first + 1..=*last {
+                    if !starts.contains(&other) {
+                        coverage.lines.push((other, line_use.clone()));
+                    }
+                }
+            }
+            coverage.lines.push((source, line_use));
         }
-        let unassigned: Vec<usize> = coverage.unassigned().collect();
-        for &number in &unassigned {
-            let text: String = document.line(number).text().chars().take(40).collect();
+        coverage.lines.extend(document.markup.iter().cloned());
+        coverage.lines.sort_by_key(|(number, _)| *number);
+        for merge in &document.merges {
             self.diagnostics.push(Diagnostic {
-                severity: Severity::Warning,
-                line: number,
-                message: format!("line not assigned to any field: 「{text}」"),
+                severity: Severity::Info,
+                line: merge.repeat,
+                message: format!(
+                    "this table repeats the one at line {} (converters render a table more than once): read once",
+                    merge.kept
+                ),
             });
+            for (taken, lost) in &merge.completed {
+                self.diagnostics.push(Diagnostic {
+                    severity: Severity::Info,
+                    line: *taken,
+                    message: format!("cells missing from the same row at line {lost} were taken from this rendering"),
+                });
+            }
+            for added in &merge.added {
+                self.diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    line: *added,
+                    message: "this row is in only one rendering of a repeated table: kept where that rendering has \
+                              it; check its place against the source"
+                        .to_string(),
+                });
+            }
         }
         self.diagnostics.sort_by_key(|diagnostic| diagnostic.line);
         (self.diagnostics, coverage)
@@ -197,6 +291,29 @@ pub(crate) fn furniture(compacted: &str) -> Option<&'static str> {
     }
     if compacted.contains(":目標達成") || compacted.contains("※A:達成") && !compacted.contains("実績") {
         return Some("legend");
+    }
+    if ["ページ番号", "更新日", "最終更新日", "掲載日", "登録日"].iter().any(|prefix| compacted.starts_with(prefix))
+    {
+        return Some("page metadata");
+    }
+    if matches!(
+        compacted,
+        "ダウンロード"
+            | "関連ファイル"
+            | "添付ファイル"
+            | "関連リンク"
+            | "関連ページ"
+            | "関連情報"
+            | "このページの作成者・問合せ先"
+            | "このページへの問合せ"
+            | "このページへのお問合せ"
+            | "問合せ先"
+            | "お問い合わせ"
+    ) {
+        return Some("page section heading");
+    }
+    if compacted.contains("AdobeAcrobatReader") || compacted.contains("AdobeReader") {
+        return Some("viewer notice");
     }
     let page = compacted.trim_matches(['-', '−', 'ー', '(', ')', '/', 'P', 'p', '.']);
     if !page.is_empty() && page.chars().all(|c| c.is_ascii_digit()) && page.len() <= 3 {

@@ -4,46 +4,17 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-
 use hoshin_core::{BudgetKind, IssueId, Mark, Stage};
-use hoshin_import::{decode, outline, parse, Confidence, Hints, Layout, Parsed};
+use hoshin_import::{Confidence, Layout, Parsed};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod support;
 
 fn read(name: &str) -> (String, Parsed) {
-    let bytes = std::fs::read(root().join("fixtures/samples").join(name)).unwrap();
-    let (text, _) = decode(&bytes).unwrap();
-    let parsed = parse(&text, &Hints::default());
-    (text, parsed)
+    support::read(&format!("fixtures/samples/{name}"))
 }
 
 fn check_golden(name: &str) {
-    let (text, parsed) = read(name);
-    let actual = outline(&parsed, &text);
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name.replace(".txt", ".expected"));
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    if actual != expected {
-        let first_difference = actual
-            .lines()
-            .zip(expected.lines())
-            .position(|(a, e)| a != e)
-            .unwrap_or_else(|| actual.lines().count().min(expected.lines().count()));
-        panic!(
-            "{name}: the outline differs from {} at line {}:\n  actual:   {:?}\n  expected: {:?}\nrun with UPDATE_EXPECT=1 \
-             to rewrite it, then review the diff",
-            path.display(),
-            first_difference + 1,
-            actual.lines().nth(first_difference),
-            expected.lines().nth(first_difference)
-        );
-    }
+    support::check_golden(&format!("fixtures/samples/{name}"));
 }
 
 #[test]

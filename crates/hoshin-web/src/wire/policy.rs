@@ -16,6 +16,8 @@ use super::TargetJson;
 pub struct ParsedJson {
     pub source: String,
     pub encoding: &'static str,
+    /// "text" (PDF text), "html" (a web page) or "markdown" (converter output).
+    pub format: &'static str,
     /// "common", "detailed", "summary" or "unknown".
     pub layout: &'static str,
     pub organization: Option<String>,
@@ -87,18 +89,12 @@ impl ContentJson {
 }
 
 impl ParsedJson {
-    pub fn new(
-        source: &str,
-        encoding: Encoding,
-        parsed: &Parsed,
-        source_text: &str,
-        rule: Rule,
-        lang: Lang,
-    ) -> ParsedJson {
+    pub fn new(source: &str, encoding: Encoding, parsed: &Parsed, rule: Rule, lang: Lang) -> ParsedJson {
         let context = Context { rule, lang, pairings: &parsed.pairings };
         ParsedJson {
             source: source.to_string(),
             encoding: encoding.name(),
+            format: parsed.format.code(),
             layout: parsed.layout.code(),
             organization: parsed.organization.as_ref().map(|organization| organization.name.clone()),
             city: parsed.organization.as_ref().and_then(|organization| organization.city.clone()),
@@ -115,7 +111,7 @@ impl ParsedJson {
                     message: diagnostic.message.clone(),
                 })
                 .collect(),
-            coverage: CoverageJson::new(parsed, source_text),
+            coverage: CoverageJson::new(parsed),
         }
     }
 }
@@ -144,6 +140,8 @@ pub struct CoverageJson {
     pub fields: usize,
     pub labels: usize,
     pub furniture: usize,
+    /// Lines of a table that a converter rendered again, read once.
+    pub repeated: usize,
     pub unassigned: Vec<UnassignedJson>,
 }
 
@@ -154,20 +152,18 @@ pub struct UnassignedJson {
 }
 
 impl CoverageJson {
-    fn new(parsed: &Parsed, source_text: &str) -> CoverageJson {
+    fn new(parsed: &Parsed) -> CoverageJson {
         let coverage = &parsed.coverage;
-        let source_lines: Vec<&str> = source_text.split('\n').collect();
         CoverageJson {
             lines: coverage.lines.len(),
             fields: coverage.count(|line_use| matches!(line_use, LineUse::Field(_))),
             labels: coverage.count(|line_use| matches!(line_use, LineUse::Label(_))),
             furniture: coverage.count(|line_use| matches!(line_use, LineUse::Furniture(_))),
+            repeated: coverage.count(|line_use| matches!(line_use, LineUse::Repeat { .. })),
             unassigned: coverage
-                .unassigned()
-                .map(|line| UnassignedJson {
-                    line,
-                    text: source_lines.get(line - 1).copied().unwrap_or("").trim().to_string(),
-                })
+                .unassigned_text
+                .iter()
+                .map(|(line, text)| UnassignedJson { line: *line, text: text.trim().to_string() })
                 .collect(),
         }
     }

@@ -1,5 +1,5 @@
-//! `hoshin parse FILE [--json | --indicators]`: read a published policy document (text from a PDF, a PDF, or
-//! a Shift_JIS/UTF-8 text file) and print what was read — an outline for people, JSON or one CSV row per
+//! `hoshin parse FILE [--json | --indicators]`: read a published policy document (text from a PDF, a PDF, a
+//! ward's web page, converter markdown; UTF-8 or Shift_JIS) and print what was read — an outline for people, JSON or one CSV row per
 //! indicator for other tools. Diagnostics go to standard error in the outline form.
 
 use std::io::Write;
@@ -15,7 +15,8 @@ use hoshin_web::wire::policy::ParsedJson;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The document: text extracted from a PDF, a PDF, or a text file in UTF-8 or Shift_JIS.
+    /// The document: a PDF, text extracted from one, a web page (HTML) or converter markdown, in UTF-8 or
+    /// Shift_JIS.
     pub file: std::path::PathBuf,
 
     /// Print the parsed policy as JSON.
@@ -121,7 +122,7 @@ pub fn run(args: &Args, lang: Lang) -> Result<()> {
     let rule = Rule::from_name(&args.rule).unwrap_or_default();
     let mut out = std::io::stdout().lock();
     if args.json {
-        let json = ParsedJson::new(&name, document.encoding, &parsed, &document.text, rule, lang);
+        let json = ParsedJson::new(&name, document.encoding, &parsed, rule, lang);
         serde_json::to_writer_pretty(&mut out, &json)?;
         writeln!(out)?;
     } else if args.indicators {
