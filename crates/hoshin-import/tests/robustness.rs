@@ -1,35 +1,130 @@
-//! The importer never panics and always accounts for every line, whatever it is given: arbitrary text, and
-//! the samples cut, shuffled and spliced (what a bad PDF extraction or a wrong file looks like).
+//! The importer never panics and always accounts for every line, whatever it is given: arbitrary text, the
+//! samples cut, shuffled and spliced (what a bad PDF extraction or a wrong file looks like), tag soup and
+//! broken tables, and the web page and converter markdown of fixtures/markup cut and spliced.
 //! `PROPTEST_CASES` sets the number of cases.
 
 #![allow(clippy::unwrap_used)]
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
-use hoshin_import::{parse, Hints};
+use hoshin_import::{parse, Format, Hints};
 use proptest::prelude::*;
 
+fn read_all(dir: &str, names: &[&str]) -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(dir);
+    names.iter().map(|name| std::fs::read_to_string(dir.join(name)).unwrap()).collect()
+}
+
 fn samples() -> Vec<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples");
-    [
-        "nishi-r6-plan.txt",
-        "sumiyoshi-r6-yearend.txt",
-        "abeno-r5-issue5-yearend.txt",
-        "higashiyodogawa-plan20-summary.txt",
-    ]
-    .iter()
-    .map(|name| std::fs::read_to_string(dir.join(name)).unwrap())
-    .collect()
+    read_all(
+        "fixtures/samples",
+        &[
+            "nishi-r6-plan.txt",
+            "sumiyoshi-r6-yearend.txt",
+            "abeno-r5-issue5-yearend.txt",
+            "higashiyodogawa-plan20-summary.txt",
+        ],
+    )
+}
+
+fn markup() -> Vec<String> {
+    read_all("fixtures/markup", &["nishi-r6-plan.html", "sumiyoshi-r6-yearend.md"])
 }
 
 fn check(text: &str) {
     let parsed = parse(text, &Hints::default());
-    let non_blank = text.split('\n').filter(|line| !hoshin_core::text::compact(line).is_empty()).count();
-    assert!(parsed.coverage.lines.len() <= non_blank + 1);
+    let lines = text.split('\n').count().max(1);
     for diagnostic in &parsed.diagnostics {
-        assert!(diagnostic.line >= 1 && diagnostic.line <= text.split('\n').count().max(1), "{diagnostic:?}");
+        assert!(diagnostic.line >= 1 && diagnostic.line <= lines, "{diagnostic:?}");
+    }
+    for (line, _) in &parsed.coverage.lines {
+        assert!(*line >= 1 && *line <= lines, "coverage of line {line} in a text of {lines} lines");
+    }
+    if parsed.format == Format::Text {
+        let non_blank = text.split('\n').filter(|line| !hoshin_core::text::compact(line).is_empty()).count();
+        assert!(parsed.coverage.lines.len() <= non_blank + 1);
+    } else {
+        // Every non-blank line of a web page or markdown file is accounted for, markup and all.
+        let covered: HashSet<usize> = parsed.coverage.lines.iter().map(|(line, _)| *line).collect();
+        for (index, line) in text.split('\n').enumerate() {
+            if !hoshin_core::text::compact(line).is_empty() {
+                assert!(covered.contains(&(index + 1)), "line {} 「{line}」 is not in the coverage", index + 1);
+            }
+        }
     }
 }
+
+/// Pieces of web pages and converter output, for tag soup.
+const MARKUP_PIECES: &[&str] = &[
+    "<table>",
+    "</table>",
+    "<tr>",
+    "</tr>",
+    "<td>",
+    "</td>",
+    "<th colspan=\"2\">",
+    "<p>",
+    "</p>",
+    "<br>",
+    "<ul>",
+    "<li>",
+    "</ul>",
+    "<!--",
+    "-->",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<nav>",
+    "</nav>",
+    "<header id=\"tmp_header\">",
+    "<a href=\"x.pdf\">",
+    "</a>",
+    "&amp;",
+    "&#x3042;",
+    "&nbsp;",
+    "&bogus;",
+    "<title>",
+    "</title>",
+    "<pre>",
+    "</pre>",
+    "|",
+    "| a | b |",
+    "|---|---|",
+    "# ",
+    "## 経営課題1",
+    "**",
+    "[a](b.pdf)",
+    "![図](x.png)",
+    "```",
+    "- ",
+    "> ",
+    "\n",
+    "\n\n",
+    "\t",
+    "経営課題１ 人がつながる",
+    "課題認識",
+    "主な戦略",
+    "アウトカム指標",
+    "①43.9%",
+    "A",
+    "27.8%",
+    "６年度実績と達成状況 ※A：達成 B：未達成",
+    "前年度実績",
+    "４決算額 62百万円",
+    "自己評価",
+    "今後の方針",
+    "【経営課題１】",
+    "令和6年度 西区運営方針",
+    "目標",
+    "・箇条",
+    "<!DOCTYPE html>",
+    "<html>",
+    "</html>",
+    "<",
+    ">",
+    "\\|",
+];
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(
@@ -53,6 +148,25 @@ proptest! {
     }
 
     #[test]
+    fn tag_soup_and_broken_tables(pieces in prop::collection::vec(prop::sample::select(MARKUP_PIECES), 0..120)) {
+        check(&pieces.concat());
+    }
+
+    #[test]
+    fn markup_cut_and_spliced(file in 0usize..2, start in 0usize..320, len in 0usize..200, at in 0usize..200, sample in 0usize..4) {
+        let markup = markup();
+        let lines: Vec<&str> = markup[file].split('\n').collect();
+        let start = start.min(lines.len());
+        let end = (start + len).min(lines.len());
+        let mut spliced: Vec<&str> = lines[start..end].to_vec();
+        let samples = samples();
+        let others: Vec<&str> = samples[sample].split('\n').collect();
+        let at = at.min(spliced.len());
+        spliced.splice(at..at, others.iter().take(len / 4).copied());
+        check(&spliced.join("\n"));
+    }
+
+    #[test]
     fn samples_cut_and_spliced(sample in 0usize..4, other in 0usize..4, start in 0usize..600, len in 0usize..300, at in 0usize..600) {
         let samples = samples();
         let lines: Vec<&str> = samples[sample].split('\n').collect();
@@ -68,7 +182,7 @@ proptest! {
 
 #[test]
 fn every_prefix_of_every_sample() {
-    for sample in samples() {
+    for sample in samples().into_iter().chain(markup()) {
         let lines: Vec<&str> = sample.split('\n').collect();
         for end in (0..=lines.len()).step_by(7) {
             check(&lines[..end].join("\n"));
