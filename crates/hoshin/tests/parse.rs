@@ -175,3 +175,31 @@ fn a_broken_pdf_is_refused_with_a_message() {
     let stderr = text(&output.stderr);
     assert!(stderr.contains("broken.pdf") && (stderr.contains("pdftotext") || stderr.contains("no text")), "{stderr}");
 }
+
+fn markup(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/markup").join(name).display().to_string()
+}
+
+#[test]
+fn web_pages_and_converter_markdown_are_detected_and_read_whole() {
+    // The page's dated note 「進捗管理（中間振り返り）を実施しました」 is the latest stage it shows.
+    for (file, format, organization, stage, indicators) in [
+        ("nishi-r6-plan.html", "html", "西区", "mid_year_review", 10),
+        ("sumiyoshi-r6-yearend.md", "markdown", "住吉区", "year_end", 14),
+    ] {
+        let output = hoshin(&["parse", &markup(file), "--json"]);
+        assert!(output.status.success(), "{file}: {}", text(&output.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["format"], format, "{file}");
+        assert_eq!(json["organization"], organization, "{file}");
+        assert_eq!(json["fiscal_year"], 2024, "{file}");
+        assert_eq!(json["stage"], stage, "{file}");
+        assert_eq!(json["coverage"]["unassigned"].as_array().unwrap().len(), 0, "{file}: {}", json["coverage"]);
+        let csv = hoshin(&["parse", &markup(file), "--indicators"]);
+        assert_eq!(text(&csv.stdout).lines().count(), indicators + 1, "{file}: a header and one row per indicator");
+    }
+    // The repeated tables of the markdown are read once: the year-end rows are the text sample's.
+    let from_markdown = text(&hoshin(&["parse", &markup("sumiyoshi-r6-yearend.md"), "--indicators"]).stdout);
+    let from_text = text(&hoshin(&["parse", &sample("sumiyoshi-r6-yearend.txt"), "--indicators"]).stdout);
+    assert_eq!(from_markdown, from_text);
+}
