@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use crate::edit::{self, EditContext, FieldError, FormValues, Input, ItemKind, ItemPath, OutlineEntry};
 use crate::model::{Organization, PolicyContent, Stage};
 use crate::text::Lang;
-use crate::{parse_fiscal_year, FiscalYear};
+use crate::{parse_fiscal_year, Era, FiscalYear};
 
 /// The format's name and version, in the `hoshin` sheet.
 pub const FORMAT: &str = "hoshin-canonical";
@@ -40,6 +40,9 @@ pub struct Header {
     pub organization: Organization,
     pub fiscal_year: FiscalYear,
     pub stage: Stage,
+    /// The era that era-less years (「6年度」) of the policy are read in, when it is not the fiscal year's own
+    /// (a document written before 令和 says 平成33年度 for FY2021). `None` reads them in the fiscal year's era.
+    pub era: Option<Era>,
 }
 
 /// The sheet of an item kind.
@@ -84,6 +87,7 @@ pub fn to_sheets(header: &Header, content: &PolicyContent) -> Vec<Sheet> {
         ("organization", header.organization.name.clone()),
         ("fiscal_year", header.fiscal_year.start_year().to_string()),
         ("stage", header.stage.code().to_string()),
+        ("era", header.era.map_or(String::new(), |era| era.name_ja().to_string())),
     ] {
         info.push(vec![key.to_string(), value]);
     }
@@ -221,7 +225,11 @@ pub fn from_sheets(sheets: &[Sheet]) -> Result<(Header, PolicyContent), Vec<Shee
         Ok(header) => header,
         Err(found) => return Err(vec![found]),
     };
-    let context = EditContext { restoring: true, ..EditContext::new(header.fiscal_year) };
+    let context = EditContext {
+        restoring: true,
+        era: header.era.or_else(|| Era::of(header.fiscal_year)),
+        ..EditContext::new(header.fiscal_year)
+    };
 
     // Every item row, keyed by path, with its scalar values; then the table rows of each path.
     struct Row<'a> {
@@ -412,7 +420,13 @@ fn read_header(sheets: &[Sheet]) -> Result<Header, SheetProblem> {
     let (row, stage) = value("stage")?;
     let stage = Stage::from_code(&stage).ok_or_else(|| fail(row, SheetFault::BadValue(stage.clone())))?;
     let city = Some(city).filter(|city| !city.is_empty());
-    Ok(Header { organization: Organization::new(&name, city.as_deref()), fiscal_year, stage })
+    // Sheets written before the era was recorded have no `era` row: the fiscal year's own era.
+    let era = match value("era") {
+        Err(_) => None,
+        Ok((_, era)) if era.is_empty() => None,
+        Ok((row, era)) => Some(Era::from_name(&era).ok_or_else(|| fail(row, SheetFault::BadValue(era.clone())))?),
+    };
+    Ok(Header { organization: Organization::new(&name, city.as_deref()), fiscal_year, stage, era })
 }
 
 #[cfg(test)]
@@ -426,6 +440,7 @@ mod tests {
             organization: Organization::new("住吉区", Some("大阪市")),
             fiscal_year: FiscalYear::new(2024).unwrap(),
             stage: Stage::YearEnd,
+            era: None,
         }
     }
 
@@ -435,6 +450,34 @@ mod tests {
         let sheets = to_sheets(&header(), &content);
         assert_eq!(sheets[0].name, "hoshin");
         assert_eq!(from_sheets(&sheets).unwrap(), (header(), content));
+    }
+
+    #[test]
+    fn era_less_years_read_back_in_the_era_of_the_document() {
+        // A FY2019 document written in 平成: 「30年度」 is 平成30年度 (FY2018), not 令和30年度.
+        let header = Header { fiscal_year: FiscalYear::new(2019).unwrap(), era: Some(Era::Heisei), ..header() };
+        let target =
+            crate::parse_target("30年度までに80%以上", crate::ParseContext { era: Some(Era::Heisei) }).unwrap();
+        let mut content = PolicyContent::default();
+        let mut issue = crate::Issue::new(crate::IssueId::Single(1), "課題");
+        let mut indicator = crate::Indicator::new(crate::IndicatorKind::Outcome, "割合");
+        indicator.target = Some(crate::TargetText::Parsed(target));
+        issue.indicators.push(indicator);
+        content.issues.push(issue);
+        let sheets = to_sheets(&header, &content);
+        assert!(sheets[0].rows.iter().any(|(_, cells)| cells == &["era".to_string(), "平成".to_string()]));
+        assert_eq!(from_sheets(&sheets).unwrap(), (header.clone(), content.clone()));
+        // A sheet without the era row (written before it was recorded) reads in the fiscal year's era.
+        let mut old = sheets.clone();
+        old[0].rows.retain(|(_, cells)| cells[0] != "era");
+        let (read_header, read) = from_sheets(&old).unwrap();
+        assert_eq!(read_header.era, None);
+        let period = &read.issues[0].indicators[0].target.as_ref().unwrap().target().unwrap().period;
+        assert_eq!(*period, crate::Period::ByDeadline(FiscalYear::new(2048).unwrap()));
+        // An era that is not one is a problem in its row.
+        let mut bad = sheets;
+        bad[0].rows.iter_mut().find(|(_, cells)| cells[0] == "era").unwrap().1[1] = "昭和".into();
+        assert_eq!(from_sheets(&bad).unwrap_err()[0].problem, SheetFault::BadValue("昭和".into()));
     }
 
     #[test]

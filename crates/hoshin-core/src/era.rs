@@ -49,6 +49,16 @@ impl Era {
         }
     }
 
+    /// The era named by its Japanese or English name or its letter: 「令和」, 「Reiwa」, 「R」.
+    pub fn from_name(name: &str) -> Option<Era> {
+        let name = name.trim();
+        [Era::Heisei, Era::Reiwa].into_iter().find(|era| {
+            name == era.name_ja()
+                || name.eq_ignore_ascii_case(era.name_en())
+                || name.eq_ignore_ascii_case(&era.abbreviation().to_string())
+        })
+    }
+
     /// The era a fiscal year is written in today: 令和 from FY2019 (令和元年度), 平成 for FY1989–2018.
     pub fn of(fiscal_year: FiscalYear) -> Option<Era> {
         match fiscal_year.start_year() {

@@ -15,6 +15,7 @@ pub mod change;
 pub mod council;
 pub mod edit;
 pub mod era;
+pub mod fuzzing;
 pub mod judgment;
 pub mod lineage;
 pub mod model;

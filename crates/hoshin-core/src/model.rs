@@ -536,11 +536,78 @@ impl PolicyContent {
         }
         all
     }
+
+    /// Makes every list field (mission, approach, bullets, notes, current state, challenges, reform-plan
+    /// summaries) one entry per line, trimmed and without empty entries, as the editor keeps them. A web page
+    /// can hold several paragraphs in one cell; each becomes an entry of its own.
+    pub fn split_list_lines(&mut self) {
+        fn split(list: &mut Vec<String>) {
+            if list.iter().any(|entry| entry.contains(['\n', '\r']) || entry.trim() != entry || entry.is_empty()) {
+                *list = list
+                    .iter()
+                    .flat_map(|entry| entry.lines())
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
+        }
+        fn indicators(list: &mut [Indicator]) {
+            for indicator in list {
+                split(&mut indicator.notes);
+            }
+        }
+        split(&mut self.mission);
+        split(&mut self.approach);
+        for issue in &mut self.issues {
+            for group in issue.problem_recognition.iter_mut().chain(&mut issue.strategies) {
+                split(&mut group.bullets);
+            }
+            indicators(&mut issue.indicators);
+            for strategy in &mut issue.detailed_strategies {
+                split(&mut strategy.current_state);
+                split(&mut strategy.challenges);
+                indicators(&mut strategy.outcome_indicators);
+                indicators(&mut strategy.single_year_targets);
+                for initiative in &mut strategy.initiatives {
+                    indicators(&mut initiative.process_indicators);
+                }
+            }
+        }
+        for item in &mut self.reform_plan_items {
+            split(&mut item.summary);
+            indicators(&mut item.targets);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_entries_are_one_line_each() {
+        let mut content = PolicyContent {
+            mission: vec!["一\n二".into(), "  三 ".into(), String::new()],
+            approach: vec!["そのまま".into()],
+            ..Default::default()
+        };
+        let mut item = ReformPlanItem {
+            number: None,
+            title: "改革".into(),
+            summary: vec!["・a\r\n・b".into()],
+            targets: Vec::new(),
+        };
+        let mut indicator = Indicator::new(IndicatorKind::Process, "指標");
+        indicator.notes = vec!["※1\n※2".into()];
+        item.targets.push(indicator);
+        content.reform_plan_items.push(item);
+        content.split_list_lines();
+        assert_eq!(content.mission, ["一", "二", "三"]);
+        assert_eq!(content.approach, ["そのまま"]);
+        assert_eq!(content.reform_plan_items[0].summary, ["・a", "・b"]);
+        assert_eq!(content.reform_plan_items[0].targets[0].notes, ["※1", "※2"]);
+    }
 
     #[test]
     fn issue_ids() {

@@ -148,6 +148,7 @@ proptest! {
             organization: Organization::new("住吉区", Some("大阪市")),
             fiscal_year: FiscalYear::new(2024).unwrap(),
             stage: Stage::FirstDraft,
+            era: None,
         };
         let sheets = to_sheets(&header, &content);
         let (back_header, back) = from_sheets(&sheets).unwrap();
@@ -179,6 +180,7 @@ fn the_generator_builds_issues_indicators_and_results() {
         organization: Organization::new("住吉区", Some("大阪市")),
         fiscal_year: FiscalYear::new(2024).unwrap(),
         stage: Stage::FirstDraft,
+        era: None,
     };
     assert_eq!(from_sheets(&to_sheets(&header, &content)).unwrap().1, content);
 }

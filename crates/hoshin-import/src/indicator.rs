@@ -54,13 +54,16 @@ pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearCont
             indicator.target_change = target.change_label;
             indicator.target = Some(TargetText::Parsed(target));
         }
-        Err(reason) => {
+        Err(_) => {
             let (wording, target) = split_at_colon(main);
             indicator.wording = wording.to_string();
             indicator.target_change = change_label(main);
-            // 「…割合：」 with nothing after the colon prints no target at all.
-            indicator.target =
-                (!target.is_empty()).then(|| TargetText::NotEvaluable { text: target.to_string(), reason });
+            // The target is what follows the colon, read as the editor reads it, so that the policy is the same
+            // when it comes back through its form. 「…割合：」 with nothing after the colon prints no target.
+            indicator.target = (!target.is_empty()).then(|| match parse_target(target, parse_context) {
+                Ok(target) => TargetText::Parsed(target),
+                Err(reason) => TargetText::NotEvaluable { text: target.to_string(), reason },
+            });
         }
     }
     indicator.data_source = DATA_SOURCES

@@ -13,6 +13,7 @@ pub mod canonical;
 mod common;
 mod decode;
 mod detail;
+pub mod fuzzing;
 mod header;
 mod indicator;
 mod markup;
@@ -216,6 +217,7 @@ pub fn parse(text: &str, hints: &Hints) -> Parsed {
     let fiscal_year = header.fiscal_year.or_else(|| context.inferred_policy_year(&content, &mut reader));
     let stage = header::stage(&header, &content, &mut reader);
     content.notes = header.notes;
+    content.split_list_lines();
     let (diagnostics, coverage) = reader.finish(&document);
     for pairing in &mut pairings {
         for line in &mut pairing.lines {

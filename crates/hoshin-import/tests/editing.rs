@@ -75,8 +75,12 @@ fn every_sample_round_trips_through_the_canonical_sheets_exactly() {
     for sample in &SAMPLES {
         let parsed = sample.parse();
         let policy = parsed.policy().unwrap();
-        let header =
-            Header { organization: policy.organization.clone(), fiscal_year: policy.fiscal_year, stage: policy.stage };
+        let header = Header {
+            organization: policy.organization.clone(),
+            fiscal_year: policy.fiscal_year,
+            stage: policy.stage,
+            era: parsed.era,
+        };
         let sheets = to_sheets(&header, &policy.content);
         let (back_header, back) = match from_sheets(&sheets) {
             Ok(read) => read,

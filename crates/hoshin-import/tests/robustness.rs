@@ -5,10 +5,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
-use hoshin_import::{parse, Format, Hints};
+use hoshin_import::Hints;
 use proptest::prelude::*;
 
 fn read_all(dir: &str, names: &[&str]) -> Vec<String> {
@@ -33,26 +32,7 @@ fn markup() -> Vec<String> {
 }
 
 fn check(text: &str) {
-    let parsed = parse(text, &Hints::default());
-    let lines = text.split('\n').count().max(1);
-    for diagnostic in &parsed.diagnostics {
-        assert!(diagnostic.line >= 1 && diagnostic.line <= lines, "{diagnostic:?}");
-    }
-    for (line, _) in &parsed.coverage.lines {
-        assert!(*line >= 1 && *line <= lines, "coverage of line {line} in a text of {lines} lines");
-    }
-    if parsed.format == Format::Text {
-        let non_blank = text.split('\n').filter(|line| !hoshin_core::text::compact(line).is_empty()).count();
-        assert!(parsed.coverage.lines.len() <= non_blank + 1);
-    } else {
-        // Every non-blank line of a web page or markdown file is accounted for, markup and all.
-        let covered: HashSet<usize> = parsed.coverage.lines.iter().map(|(line, _)| *line).collect();
-        for (index, line) in text.split('\n').enumerate() {
-            if !hoshin_core::text::compact(line).is_empty() {
-                assert!(covered.contains(&(index + 1)), "line {} 「{line}」 is not in the coverage", index + 1);
-            }
-        }
-    }
+    hoshin_import::fuzzing::check_parse(text, &Hints::default());
 }
 
 /// Pieces of web pages and converter output, for tag soup.

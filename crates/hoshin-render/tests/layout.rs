@@ -13,8 +13,14 @@ use hoshin_render::layout::write_layout;
 #[test]
 fn the_layout_workbook_of_every_sample_is_golden() {
     for sample in &SAMPLES {
-        let policy = sample.parse().policy().unwrap();
-        let header = Header { organization: policy.organization, fiscal_year: policy.fiscal_year, stage: policy.stage };
+        let parsed = sample.parse();
+        let policy = parsed.policy().unwrap();
+        let header = Header {
+            organization: policy.organization,
+            fiscal_year: policy.fiscal_year,
+            stage: policy.stage,
+            era: parsed.era,
+        };
         let bytes = write_layout(&header, &policy.content).unwrap();
         let mut actual = String::new();
         for (name, rows) in read_workbook_sheets(&bytes).unwrap() {

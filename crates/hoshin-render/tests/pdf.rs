@@ -26,9 +26,14 @@ fn samples() -> Vec<(String, Header, PolicyContent)> {
     SAMPLES
         .iter()
         .map(|sample| {
-            let policy = sample.parse().policy().unwrap();
-            let header =
-                Header { organization: policy.organization, fiscal_year: policy.fiscal_year, stage: policy.stage };
+            let parsed = sample.parse();
+            let policy = parsed.policy().unwrap();
+            let header = Header {
+                organization: policy.organization,
+                fiscal_year: policy.fiscal_year,
+                stage: policy.stage,
+                era: parsed.era,
+            };
             (sample.file_name.trim_end_matches(".txt").to_string(), header, policy.content)
         })
         .collect()

@@ -14,9 +14,14 @@ fn policies() -> Vec<(String, Header, PolicyContent)> {
     let mut out: Vec<_> = SAMPLES
         .iter()
         .map(|sample| {
-            let policy = sample.parse().policy().unwrap();
-            let header =
-                Header { organization: policy.organization, fiscal_year: policy.fiscal_year, stage: policy.stage };
+            let parsed = sample.parse();
+            let policy = parsed.policy().unwrap();
+            let header = Header {
+                organization: policy.organization,
+                fiscal_year: policy.fiscal_year,
+                stage: policy.stage,
+                era: parsed.era,
+            };
             (sample.file_name.to_string(), header, policy.content)
         })
         .collect();

@@ -15,6 +15,8 @@ mod html;
 mod markdown;
 pub(crate) mod repeats;
 
+use hoshin_core::text::compact;
+
 use crate::LineUse;
 
 /// What kind of text a document is.
@@ -119,6 +121,10 @@ pub(crate) fn flatten(text: &str, format: Format) -> Flat {
     let (dropped, merges) = repeats::merge(&mut flat.rows);
     flat.markup.extend(dropped);
     flat.merges = merges;
+    // A cell of nothing but spaces (「&nbsp;」) is no cell, and a row of such cells no row: its lines are markup.
+    for row in &mut flat.rows {
+        row.cells.retain(|cell| !compact(cell).is_empty());
+    }
     flat.rows.retain(|row| !row.cells.is_empty());
     // Lines that hold text of no row but lie inside one's span (a cell over several lines) belong to it;
     // the others are markup.

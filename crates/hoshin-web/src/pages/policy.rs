@@ -634,6 +634,7 @@ pub async fn sheet_file(
         organization: key.organization.clone(),
         fiscal_year: key.fiscal_year,
         stage: chosen.stage,
+        era: stored.era,
     };
     // An ASCII file name: the organization's name is in the file itself.
     let stem = format!("policy-{}-v{}", key.fiscal_year.start_year(), chosen.seq);

@@ -9,7 +9,7 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use hoshin_core::canonical::{to_sheets, Header};
-use hoshin_core::{Action, Lang, PolicyContent};
+use hoshin_core::{Action, Era, Lang, PolicyContent};
 use hoshin_import::canonical::{canonical_csv_rows, read_canonical};
 use hoshin_store::{PolicyKey, StoreError, WorkingCopy};
 
@@ -120,7 +120,12 @@ pub async fn download(
     let key = policy_key(&city, &name, &year).or_page(&chrome)?;
     account.require(Action::ReadDrafts, Some(&key.organization), &chrome)?;
     let copy = store_page(state.store.working_copy(&key).await, &chrome)?;
-    let header = Header { organization: key.organization.clone(), fiscal_year: key.fiscal_year, stage: copy.stage };
+    let header = Header {
+        organization: key.organization.clone(),
+        fiscal_year: key.fiscal_year,
+        stage: copy.stage,
+        era: copy.era,
+    };
     let bytes = hoshin_render::sheet::write_xlsx(&to_sheets(&header, &copy.content))
         .map_err(|error| WebError::Unavailable(error.to_string()))
         .or_page(&chrome)?;
@@ -160,6 +165,9 @@ pub async fn preview(
         let named = format!("{} {}", header.fiscal_year.label(lang), header.organization.name);
         return refuse(vec![format!("{}: {named}", t.another_policy)]);
     }
+    if !same_era(&header, &copy) {
+        return refuse(vec![t.another_era.to_string()]);
+    }
     let csv = hoshin_import::table::write_csv(&canonical_csv_rows(&to_sheets(&header, &content)));
     show(&account, &uri, &key, &copy, Vec::new(), Some((&content, csv)), StatusCode::OK)
 }
@@ -185,6 +193,9 @@ pub async fn apply(
     if header.organization != key.organization || header.fiscal_year != key.fiscal_year {
         return Err(page_error(&chrome, WebError::BadRequest(t.another_policy.to_string())));
     }
+    if !same_era(&header, &copy) {
+        return Err(page_error(&chrome, WebError::BadRequest(t.another_era.to_string())));
+    }
     let read_revision: i64 = get(&form, "revision").and_then(|r| r.parse().ok()).unwrap_or(-1);
     let stale = |copy: &WorkingCopy, content: &PolicyContent| {
         let csv = get(&form, "csv").unwrap_or_default().to_string();
@@ -209,4 +220,11 @@ pub async fn apply(
         }
         Err(other) => Err(WebError::from(other)).or_page(&chrome),
     }
+}
+
+/// Whether a workbook reads era-less years in the era the working copy is stored with: the copy keeps its
+/// era, so content read in another would change meaning when it is loaded again.
+fn same_era(header: &Header, copy: &WorkingCopy) -> bool {
+    let own = |era: Option<Era>| era.or_else(|| Era::of(copy.key.fiscal_year));
+    own(header.era) == own(copy.era)
 }

@@ -121,7 +121,8 @@ pub fn run(url: &DatabaseUrl, command: &Command) -> Result<()> {
             ))
         })?;
         let stored = store.version(chosen.id).await.map_err(|error| UserError(error.to_string()))?;
-        let header = Header { organization: key.organization.clone(), fiscal_year, stage: chosen.stage };
+        let header =
+            Header { organization: key.organization.clone(), fiscal_year, stage: chosen.stage, era: stored.era };
         let rendered = match format {
             Format::Pdf => {
                 let fonts = hoshin_render::pdf::Fonts::load().map_err(|error| UserError(error.to_string()))?;

@@ -50,7 +50,7 @@ pub fn prepare(path: &std::path::Path, args: &Args, author: &str) -> Result<(New
             key: PolicyKey { organization: header.organization, fiscal_year: header.fiscal_year },
             stage: stage.unwrap_or(header.stage),
             content,
-            era: None,
+            era: header.era,
             source: Source::Import { file_name, sha256: sha256(&bytes) },
             author: author.to_string(),
         };
