@@ -45,6 +45,10 @@ pub enum MoneyError {
     TooLarge(String),
 }
 
+/// The largest amount read: 999兆9,999億…円, a thousand times any national budget. Every amount up to it reads
+/// back from each of the forms Hoshin writes ([`format_yen`], [`format_yen_compact`], [`format_yen_man_oku`]).
+pub const MAX_YEN: i64 = 999_999_999_999_999;
+
 /// Reads an amount of money. The unit 「円」 is required unless the text is a bare 「－」/「—」 (no amount).
 pub fn parse_money(text: &str) -> Result<Money, MoneyError> {
     let original = text.trim();
@@ -65,9 +69,18 @@ pub fn parse_money(text: &str) -> Result<Money, MoneyError> {
     if amount.iter().all(|c| is_dash(*c)) {
         return Ok(Money::none(original));
     }
-    let value = parse_japanese_number(amount).ok_or_else(unrecognized)?;
+    let too_large = || MoneyError::TooLarge(original.to_string());
+    let Some(value) = parse_japanese_number(amount) else {
+        // A plain number too long to hold is too large, not unreadable.
+        let digits = amount.iter().filter(|c| c.is_ascii_digit()).count();
+        let plain = amount.iter().all(|c| c.is_ascii_digit() || *c == ',');
+        return Err(if plain && digits > 15 { too_large() } else { unrecognized() });
+    };
     let yen = value.to_integer().ok_or_else(|| MoneyError::Fractional(original.to_string()))?;
-    let yen = i64::try_from(yen).map_err(|_| MoneyError::TooLarge(original.to_string()))?;
+    let yen = i64::try_from(yen).map_err(|_| too_large())?;
+    if yen > MAX_YEN {
+        return Err(too_large());
+    }
     Ok(Money { yen: Some(yen), original: original.to_string() })
 }
 
@@ -211,6 +224,10 @@ mod tests {
         }
         assert!(matches!(parse_money("0.5円"), Err(MoneyError::Fractional(_))));
         assert!(matches!(parse_money("99999999999億円"), Err(MoneyError::TooLarge(_))));
+        // Found by fuzzing: an amount past the largest read is too large in every form, not only in some.
+        assert!(matches!(parse_money("14441114886億444円"), Err(MoneyError::TooLarge(_))));
+        assert!(matches!(parse_money("1,444,111,488,600,000,444円"), Err(MoneyError::TooLarge(_))));
+        assert_eq!(parse_money("999,999,999,999,999円").unwrap().yen, Some(MAX_YEN));
     }
 
     #[test]

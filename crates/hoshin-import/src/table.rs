@@ -115,8 +115,7 @@ pub fn read_text(text: &str) -> Result<Vec<Row>, TableError> {
     if text.trim().is_empty() {
         return Err(TableError::Empty);
     }
-    let first = text.lines().find(|line| !line.trim().is_empty()).unwrap_or("");
-    let delimiter = if first.contains('\t') { '\t' } else { ',' };
+    let delimiter = delimiter(text);
     let mut rows = Vec::new();
     let mut cells = Vec::new();
     let mut cell = String::new();
@@ -161,6 +160,38 @@ pub fn read_text(text: &str) -> Result<Vec<Row>, TableError> {
         rows.push(row(start, cells));
     }
     Ok(rows)
+}
+
+/// A tab when the first record that is not blank has one outside quotes (Excel's clipboard), otherwise a
+/// comma. A quote opens a value only at the start of a cell, as in [`read_text`], with either delimiter.
+fn delimiter(text: &str) -> char {
+    let (mut quoted, mut cell_start, mut any) = (false, true, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted => {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+            '"' if cell_start => quoted = true,
+            _ if quoted => {}
+            '\t' => return '\t',
+            ',' => cell_start = true,
+            '\n' if any => break,
+            c if c.is_whitespace() => {}
+            _ => {
+                cell_start = false;
+                any = true;
+            }
+        }
+        if c == '"' {
+            any = true;
+        }
+    }
+    ','
 }
 
 fn row(number: usize, cells: Vec<String>) -> Row {
@@ -341,6 +372,16 @@ mod tests {
     fn tab_separated_text_as_excel_copies_it() {
         let rows = read_text("課題\t指標\n 1 \t①, 2\n").unwrap();
         assert_eq!(cells(&rows), [(1, vec!["課題", "指標"]), (2, vec!["1", "①, 2"])]);
+    }
+
+    #[test]
+    fn a_tab_inside_quotes_does_not_make_csv_tab_separated() {
+        // Found by fuzzing: CSV written from a cell that holds a tab has the tab inside quotes.
+        let rows = read_text("\"a\tb\",c\r\nd,e\r\n").unwrap();
+        assert_eq!(rows[0].cells, ["a\tb", "c"]);
+        assert_eq!(delimiter("\n\n\"x\ty\"\tz\n"), '\t', "a tab outside the quotes");
+        assert_eq!(delimiter("\"課題\nの番号\",指標\tの文\n"), '\t', "the record goes on past a quoted line break");
+        assert_eq!(delimiter("課題,指標\n1\t2\n"), ',', "only the first record counts");
     }
 
     #[test]
