@@ -193,7 +193,7 @@ impl Number {
     /// True when the decimal expansion terminates within `places` digits.
     pub fn is_exact_in(self, places: u32) -> bool {
         let scale = 10i128.pow(places);
-        self.numerator.saturating_mul(scale) % self.denominator == 0
+        self.numerator.checked_mul(scale).is_some_and(|scaled| scaled % self.denominator == 0)
     }
 }
 
@@ -237,13 +237,12 @@ impl PartialOrd for Number {
 }
 
 /// Exact decimals print in full (up to six places); others round to two places.
+/// A decimal as written, every digit kept (a value read from a document has at most [`MAX_DIGITS`]); a
+/// ratio whose expansion does not end (a computed threshold such as 100 × 1.05 ÷ 3) with two decimals.
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_exact_in(6) {
-            f.write_str(&self.format_rounded(6))
-        } else {
-            f.write_str(&self.format_rounded(2))
-        }
+        let places = (0..=MAX_DIGITS as u32).find(|places| self.is_exact_in(*places)).unwrap_or(2);
+        f.write_str(&self.format_rounded(places))
     }
 }
 
@@ -283,6 +282,8 @@ mod tests {
         assert_eq!(n("12,000").to_string(), "12000");
         assert_eq!(Number::ratio(2, 3).unwrap().to_string(), "0.67");
         assert_eq!(Number::ratio(-5, 2).unwrap().to_string(), "-2.5");
+        // Found by fuzzing: a value read with more than six decimals was shown with two.
+        assert_eq!(n("1.2115112").to_string(), "1.2115112");
         assert_eq!(n("33.24").format_rounded(1), "33.2");
         assert_eq!(n("0.05").format_rounded(1), "0.1");
     }

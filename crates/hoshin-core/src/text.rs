@@ -62,7 +62,15 @@ fn push_normalized(out: &mut String, text: &str) {
         out.extend(text.chars().map(fast_map));
         return;
     }
-    for c in text.nfkc() {
+    // 「す゛」: a spacing sound mark typed after a kana means the voiced kana. NFKC would make it a space and a
+    // combining mark, and the space, once removed by `compact`, would leave a text that normalises again
+    // differently; as the combining mark it composes at once (「ず」).
+    let marks = |c: char| match c {
+        '\u{309B}' => '\u{3099}',
+        '\u{309C}' => '\u{309A}',
+        other => other,
+    };
+    for c in text.chars().map(marks).nfkc() {
         out.push(fold_lookalike(c));
     }
 }
@@ -125,7 +133,7 @@ pub fn normalized_chars(text: &str) -> Vec<char> {
         } else {
             // Something only the full algorithm knows: start again on the slow path.
             out.clear();
-            out.extend(normalize(text).chars().filter(|c| !c.is_whitespace()));
+            out.extend(compact(text).chars());
             break;
         }
     }
@@ -142,7 +150,14 @@ pub fn chars_to_string(chars: &[char]) -> String {
 /// Normalises and removes all whitespace: the form used to match labels that PDF text wraps across lines
 /// (「主な戦略\n(課題解決の方\n\n策)」 → 「主な戦略(課題解決の方策)」).
 pub fn compact(text: &str) -> String {
-    normalize(text).chars().filter(|c| !c.is_whitespace()).collect()
+    let compacted: String = normalize(text).chars().filter(|c| !c.is_whitespace()).collect();
+    // A combining mark that followed a space now follows a letter it may compose with: compose again, so
+    // that compacting compacted text changes nothing.
+    if compacted.chars().any(unicode_normalization::char::is_combining_mark) {
+        compacted.nfc().collect()
+    } else {
+        compacted
+    }
 }
 
 /// Removes whitespace between two CJK characters, which PDF extraction inserts, and trims the ends.
@@ -264,6 +279,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn compacting_is_idempotent_with_sound_marks() {
+        // Found by fuzzing: 「す゛」 normalised to 「す ゙」, and without the space composed only the next time.
+        assert_eq!(normalize("担当す゛る"), "担当ずる");
+        assert_eq!(compact("担当す ゛る"), "担当ずる");
+        assert_eq!(compact("か \u{3099}"), "が");
+        assert_eq!(compact(&compact("す゛ ゜ハ ゚")), compact("す゛ ゜ハ ゚"));
+        assert_eq!(chars_to_string(&normalized_chars("担当す ゛る")), "担当ずる");
+    }
+
+    #[test]
     fn normalize_folds_full_width_and_lookalikes() {
         assert_eq!(normalize("令和６年度　５５％（案）"), "令和6年度 55%(案)");
         assert_eq!(normalize("⽅策"), "方策");
@@ -289,7 +314,7 @@ mod tests {
 
     #[test]
     fn normalized_chars_agrees_with_full_normalization() {
-        let reference = |text: &str| -> String { normalize(text).chars().filter(|c| !c.is_whitespace()).collect() };
+        let reference = |text: &str| -> String { compact(text) };
         for cp in 0..=0xFFFFu32 {
             let Some(c) = char::from_u32(cp) else { continue };
             let text = format!("a{c}か");
