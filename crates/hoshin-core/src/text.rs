@@ -150,10 +150,35 @@ pub fn chars_to_string(chars: &[char]) -> String {
 /// Normalises and removes all whitespace: the form used to match labels that PDF text wraps across lines
 /// (「主な戦略\n(課題解決の方\n\n策)」 → 「主な戦略(課題解決の方策)」).
 pub fn compact(text: &str) -> String {
-    let compacted: String = normalize(text).chars().filter(|c| !c.is_whitespace()).collect();
+    // The common case in one pass: ASCII, kana, common ideographs, full-width ASCII and circled numbers map
+    // character by character and never combine with a neighbour.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mapped = if c.is_ascii() || circled_number(c).is_some() {
+            c
+        } else if is_fast_char(c) {
+            fast_map(c)
+        } else {
+            return compact_slow(text);
+        };
+        if !mapped.is_whitespace() {
+            out.push(mapped);
+        }
+    }
+    out
+}
+
+fn compact_slow(text: &str) -> String {
+    let mut compacted = normalize(text);
+    compacted.retain(|c| !c.is_whitespace());
     // A combining mark that followed a space now follows a letter it may compose with: compose again, so
-    // that compacting compacted text changes nothing.
-    if compacted.chars().any(unicode_normalization::char::is_combining_mark) {
+    // that compacting compacted text changes nothing. Kana and ideographs are never combining marks.
+    let combining = |c: char| {
+        c >= '\u{300}'
+            && !matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FE}' | '\u{4E00}'..='\u{9FFF}')
+            && unicode_normalization::char::is_combining_mark(c)
+    };
+    if compacted.chars().any(combining) {
         compacted.nfc().collect()
     } else {
         compacted
@@ -314,11 +339,13 @@ mod tests {
 
     #[test]
     fn normalized_chars_agrees_with_full_normalization() {
-        let reference = |text: &str| -> String { compact(text) };
+        // The full algorithm is the reference for both fast paths, `normalized_chars` and `compact`'s.
+        let reference = |text: &str| -> String { compact_slow(text) };
         for cp in 0..=0xFFFFu32 {
             let Some(c) = char::from_u32(cp) else { continue };
             let text = format!("a{c}か");
             assert_eq!(normalized_chars(&text).iter().collect::<String>(), reference(&text), "U+{cp:04X}");
+            assert_eq!(compact(&text), reference(&text), "U+{cp:04X}");
         }
         for text in ["か\u{3099}", "は\u{309A}", "か\u{309B}", "テ\u{3099}スト"] {
             assert_eq!(normalized_chars(text).iter().collect::<String>(), reference(text), "{text:?}");

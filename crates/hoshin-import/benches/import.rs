@@ -1,5 +1,5 @@
-//! Import throughput: each sample, and a large concatenation of all four repeated (a year's documents of
-//! many wards in one go). `cargo bench -p hoshin-import --bench import`; figures in docs/PERFORMANCE.md.
+//! Import throughput: each sample, the web page and converter markdown fixtures, and a large concatenation of
+//! the four samples repeated (a year's documents of many wards in one go). `cargo bench -p hoshin-import --bench import`; figures in docs/PERFORMANCE.md.
 
 #![allow(clippy::unwrap_used)]
 
@@ -21,10 +21,19 @@ fn samples() -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// The web page and the converter markdown of fixtures/markup.
+fn markup() -> Vec<(&'static str, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/markup");
+    ["nishi-r6-plan.html", "sumiyoshi-r6-yearend.md"]
+        .into_iter()
+        .map(|name| (name, std::fs::read_to_string(dir.join(name)).unwrap()))
+        .collect()
+}
+
 fn bench(c: &mut Criterion) {
     let samples = samples();
     let mut group = c.benchmark_group("import");
-    for (name, text) in &samples {
+    for (name, text) in samples.iter().chain(&markup()) {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(*name, |b| b.iter(|| parse(std::hint::black_box(text), &Hints::default())));
     }

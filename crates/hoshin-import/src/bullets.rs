@@ -147,7 +147,8 @@ pub(crate) fn split_items(text: &str) -> Vec<String> {
     if !current.trim().is_empty() {
         items.push(current.trim().to_string());
     }
-    if !marked && items.len() == 1 {
+    // Sentences split only where a space follows a 「。」, so a line without one is a single item.
+    if !marked && items.len() == 1 && (text.contains("。 ") || text.contains("。\u{3000}")) {
         let sentences: Vec<String> = text
             .split_inclusive("。")
             .map(str::trim)
@@ -160,7 +161,22 @@ pub(crate) fn split_items(text: &str) -> Vec<String> {
             return sentences;
         }
     }
-    items.into_iter().map(|item| item.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    items.into_iter().map(single_spaced).collect()
+}
+
+/// Runs of whitespace as one space; most items have none to change.
+fn single_spaced(item: String) -> String {
+    let mut previous_space = false;
+    let clean = item.chars().all(|c| {
+        let ok = c == ' ' && !previous_space || !c.is_whitespace();
+        previous_space = c == ' ';
+        ok
+    });
+    if clean {
+        item
+    } else {
+        item.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// 「（アウトカム指標①）」 or 「（アウトカム指標①②）」 at the start of `text`, with the rest.

@@ -125,14 +125,17 @@ pub(crate) fn read(document: &Document, reader: &mut Reader, context: &YearConte
             reader.label(line.number, "strategy self-evaluation / improvement");
             continue;
         }
-        if line.cells.first().is_some_and(|cell| compact(cell) == "主な取組") {
+        // The whole line's compact form starts with the first cell's: a cheap test before compacting the cell.
+        if line.compact.starts_with("主な取組") && line.cells.first().is_some_and(|cell| compact(cell) == "主な取組")
+        {
             state.flush();
             state.activity_years = line.cells[1..].iter().map(|cell| activity_year(cell, context)).collect();
             state.section = Section::Activities;
             reader.label(line.number, "activities header");
             continue;
         }
-        if line.cells.first().is_some_and(|cell| compact(cell) == "概要") {
+        // The whole line's compact form starts with the first cell's: a cheap test before compacting the cell.
+        if line.compact.starts_with("概要") && line.cells.first().is_some_and(|cell| compact(cell) == "概要") {
             state.flush();
             let rest = line.cells[1..].join("\t");
             let path = state.initiative_path();
@@ -355,9 +358,12 @@ impl State<'_> {
     /// An indicator line (its text, possibly with the history's year columns beside it) or its history row.
     fn indicator_line(&mut self, cells: &[String], line: &Line, reader: &mut Reader) {
         let number = line.number;
-        let years: Vec<FiscalYear> = cells.iter().filter_map(|cell| self.context.year(&compact(cell))).collect();
+        // A year column's header is short (「令和6年度」, 「R6」); a long cell is text without compacting it.
+        let cell_years: Vec<Option<FiscalYear>> =
+            cells.iter().map(|cell| if cell.len() > 64 { None } else { self.context.year(&compact(cell)) }).collect();
+        let years: Vec<FiscalYear> = cell_years.iter().flatten().copied().collect();
         let text_cells: Vec<&String> =
-            cells.iter().filter(|cell| self.context.year(&compact(cell)).is_none()).collect();
+            cells.iter().zip(&cell_years).filter(|(_, year)| year.is_none()).map(|(cell, _)| cell).collect();
         let kind =
             if self.section == Section::ProcessIndicator { IndicatorKind::Process } else { IndicatorKind::Outcome };
         let path = match kind {

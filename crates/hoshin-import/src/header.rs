@@ -101,7 +101,7 @@ pub(crate) fn read_header(document: &Document, reader: &mut Reader, hints: &Hint
         }
     }
     for line in &document.lines {
-        if let Some(note) = read_dated_note(&line.text(), &line.compact) {
+        if let Some(note) = read_dated_note(|| line.text(), &line.compact) {
             reader.field(line.number, "notes");
             header.notes_lines.push(line.number);
             header.notes.push(note);
@@ -194,8 +194,10 @@ fn read_head(text: &str) -> Option<String> {
 }
 
 /// A dated note in the body: 「運営方針の進捗管理を実施しました（令和7年7月4日）」, 「…を改定しました（令和6年9月1日）」.
-fn read_dated_note(text: &str, compacted: &str) -> Option<DatedNote> {
-    if compacted.chars().count() > 120 {
+/// `text` gives the line as printed; it is asked for only when the compact form is a note.
+fn read_dated_note(text: impl FnOnce() -> String, compacted: &str) -> Option<DatedNote> {
+    // Every note ends in a date (「…月4日）」): most lines are passed over at once.
+    if !compacted.contains('日') || compacted.chars().count() > 120 {
         return None;
     }
     let stage = if compacted.contains("進捗管理") && compacted.contains("中間") {
@@ -209,6 +211,7 @@ fn read_dated_note(text: &str, compacted: &str) -> Option<DatedNote> {
     };
     let date = read_date(compacted)?;
     // A list item on a web page: the note is the text, not its bullet.
+    let text = text();
     let text = text.trim().trim_start_matches(['・', '●', '○', '■']).trim_start();
     Some(DatedNote { text: text.to_string(), date: Some(date), stage: Some(stage) })
 }
@@ -260,7 +263,8 @@ fn read_date(compacted: &str) -> Option<(i32, u32, u32)> {
 /// Which cities the document names, with counts.
 fn cities_named(document: &Document) -> Vec<(&'static str, usize, usize)> {
     let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
-    for line in &document.lines {
+    // Every city's name ends in 市: most lines are passed over at once.
+    for line in document.lines.iter().filter(|line| line.compact.contains('市')) {
         for city in CITIES {
             let count = line.compact.matches(city).count();
             if count > 0 {
@@ -324,30 +328,47 @@ fn read_city(
 
 /// The Osaka ward the body names most often, longest name first (東淀川区 before 淀川区), with its first line.
 fn ward_mentioned(document: &Document) -> Option<(String, usize)> {
-    let mut wards: Vec<&str> = OSAKA_WARDS.to_vec();
+    let mut wards: Vec<&'static str> = OSAKA_WARDS.to_vec();
     wards.sort_by_key(|ward| std::cmp::Reverse(ward.chars().count()));
-    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    // 「東淀川井高野郵便局」: a ward named without 区 in a place name counts too, when the name is distinctive.
+    let stems: Vec<(&'static str, &'static str)> = wards
+        .iter()
+        .map(|ward| (*ward, ward.trim_end_matches('区')))
+        .filter(|(_, stem)| stem.chars().count() >= 3)
+        .collect();
+    let first_chars: Vec<char> = wards.iter().filter_map(|ward| ward.chars().next()).collect();
+    let mut counts: Vec<(&'static str, usize, usize)> = Vec::new();
+    let count = |ward: &'static str, line: usize, counts: &mut Vec<(&'static str, usize, usize)>| match counts
+        .iter_mut()
+        .find(|(name, _, _)| *name == ward)
+    {
+        Some(entry) => entry.1 += 1,
+        None => counts.push((ward, 1, line)),
+    };
     for line in &document.lines {
-        let mut text = line.compact.clone();
-        for ward in &wards {
-            let count = text.matches(ward).count();
-            if count > 0 {
-                text = text.replace(ward, "\u{0}");
-                match counts.iter_mut().find(|(name, _, _)| name == ward) {
-                    Some(entry) => entry.1 += count,
-                    None => counts.push((ward, count, line.number)),
+        // One scan of the line: at each place a ward's name may start, the longest name there counts and is
+        // passed over; a distinctive stem outside the full names counts once per line.
+        let text = line.compact.as_str();
+        let mut stems_seen: Vec<&'static str> = Vec::new();
+        let mut at = 0;
+        while let Some(c) = text[at..].chars().next() {
+            if first_chars.contains(&c) {
+                let rest = &text[at..];
+                if let Some(ward) = wards.iter().find(|ward| rest.starts_with(**ward)) {
+                    count(ward, line.number, &mut counts);
+                    at += ward.len();
+                    continue;
+                }
+                if let Some((ward, _)) = stems.iter().find(|(_, stem)| rest.starts_with(stem)) {
+                    if !stems_seen.contains(ward) {
+                        stems_seen.push(ward);
+                    }
                 }
             }
+            at += c.len_utf8();
         }
-        // 「東淀川井高野郵便局」: a ward named without 区 in a place name counts too.
-        for ward in &wards {
-            let stem = ward.trim_end_matches('区');
-            if stem.chars().count() >= 3 && text.contains(stem) {
-                match counts.iter_mut().find(|(name, _, _)| name == ward) {
-                    Some(entry) => entry.1 += 1,
-                    None => counts.push((ward, 1, line.number)),
-                }
-            }
+        for ward in stems_seen {
+            count(ward, line.number, &mut counts);
         }
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
@@ -461,7 +482,7 @@ mod tests {
         assert_eq!(read_date(&compact("2024年10月1日")), Some((2024, 10, 1)));
         assert_eq!(read_date(&compact("令和元年5月1日")), Some((2019, 5, 1)));
         let note = read_dated_note(
-            "運営方針の進捗管理を実施しました（令和7年7月4日）",
+            || "運営方針の進捗管理を実施しました（令和7年7月4日）".to_string(),
             &compact("運営方針の進捗管理を実施しました（令和7年7月4日）"),
         )
         .unwrap();

@@ -66,10 +66,10 @@ pub(crate) fn read_indicator(text: &str, kind: IndicatorKind, context: &YearCont
             });
         }
     }
-    indicator.data_source = DATA_SOURCES
-        .iter()
-        .find(|source| normalize(&indicator.wording).contains(&normalize(source)))
-        .map(|source| (*source).to_string());
+    let wording = normalize(&indicator.wording);
+    // The sources are written in normal form (a test checks it).
+    indicator.data_source =
+        DATA_SOURCES.iter().find(|source| wording.contains(**source)).map(|source| (*source).to_string());
     indicator
 }
 
@@ -212,6 +212,13 @@ mod tests {
 
     fn context() -> YearContext {
         YearContext { fiscal_year: FiscalYear::new(2024), era: Some(Era::Reiwa) }
+    }
+
+    #[test]
+    fn data_sources_are_in_normal_form() {
+        for source in DATA_SOURCES {
+            assert_eq!(normalize(source), *source);
+        }
     }
 
     #[test]

@@ -32,6 +32,18 @@ impl Block<'_> {
         self.lines.iter().map(|line| line.compact.as_str()).collect()
     }
 
+    /// Whether [`Block::compact`] is `text`, without building it.
+    fn compact_is(&self, text: &str) -> bool {
+        let mut rest = text;
+        for line in &self.lines {
+            match rest.strip_prefix(line.compact.as_str()) {
+                Some(after) => rest = after,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
+
     /// The block's text with the lines joined as PDF wrapping split them.
     fn joined(&self) -> String {
         let mut bullets = Bullets::default();
@@ -75,7 +87,7 @@ pub(crate) fn read(document: &Document, reader: &mut Reader, context: &YearConte
         }
         // A tag (「プラン2.0」, 「目標値UP」) is a block of its own even when no blank line sets it apart; 「プラン」
         // and 「2.0」 on two lines are one tag.
-        let open_tag = blocks.last().is_some_and(|block| block.compact() == "プラン");
+        let open_tag = blocks.last().is_some_and(|block| block.compact_is("プラン"));
         let tag_line = tag(&line.compact).is_some() || line.compact == "2.0" && open_tag;
         if tag_line && !open_tag && blocks.last().is_some_and(|block| !block.lines.is_empty()) {
             blocks.push(Block { lines: Vec::new() });
@@ -251,10 +263,17 @@ fn is_indicator(text: &str, context: &YearContext) -> bool {
 
 fn read_diagram(strategy: &mut Strategy, blocks: &[&Block<'_>], context: &YearContext, reader: &mut Reader) {
     let path = format!("strategy {}", strategy.id);
-    let last_indicator = blocks.iter().rposition(|block| {
-        let compacted = block.compact();
-        tag(&compacted).is_some() || is_indicator(&block.joined(), context)
-    });
+    // Each block's compact form, joined text, tag and whether it is an indicator, worked out once.
+    let read: Vec<(String, Option<Tag>, bool)> = blocks
+        .iter()
+        .map(|block| {
+            let text = block.joined();
+            let found = tag(&block.compact());
+            let indicator = is_indicator(&text, context);
+            (text, found, indicator)
+        })
+        .collect();
+    let last_indicator = read.iter().rposition(|(_, found, indicator)| found.is_some() || *indicator);
     let mut titles: Vec<(String, usize)> = Vec::new();
     let mut pending: Vec<Indicator> = Vec::new();
     let mut activities = Initiative::default();
@@ -288,16 +307,14 @@ fn read_diagram(strategy: &mut Strategy, blocks: &[&Block<'_>], context: &YearCo
         }
         strategy.initiatives.extend(initiatives);
     };
-    for (index, block) in blocks.iter().enumerate() {
-        let compacted = block.compact();
-        let text = block.joined();
-        if let Some(found) = tag(&compacted) {
+    for (index, (block, (text, found, is_indicator))) in blocks.iter().zip(&read).enumerate() {
+        if let Some(found) = *found {
             let indicator = pending.last_mut().or_else(|| {
                 strategy.initiatives.last_mut().and_then(|initiative| initiative.process_indicators.last_mut())
             });
             apply_tag(indicator, found, block.first(), reader);
             block.numbers().for_each(|line| reader.field(line, format!("{path} / initiatives / tag")));
-        } else if is_indicator(&text, context) {
+        } else if *is_indicator {
             pending.push(read_indicator(&text.replace('\n', ""), IndicatorKind::Process, context));
             block.numbers().for_each(|line| reader.field(line, format!("{path} / initiatives / process_indicators")));
         } else if last_indicator.is_some_and(|last| index < last) {
@@ -318,8 +335,8 @@ fn read_diagram(strategy: &mut Strategy, blocks: &[&Block<'_>], context: &YearCo
     }
     place(strategy, &mut titles, &mut pending, reader);
     if !activities.activities.is_empty() {
-        if let Some(first) =
-            blocks.iter().find(|block| !is_indicator(&block.joined(), context) && tag(&block.compact()).is_none())
+        if let Some((first, _)) =
+            blocks.iter().zip(&read).find(|(_, (_, found, indicator))| !indicator && found.is_none())
         {
             reader.info(
                 first.first(),
