@@ -242,6 +242,10 @@ pub fn write_csv(rows: &[Vec<String>]) -> String {
 /// Reads the first sheet of a workbook. Numbers come out in their shortest decimal form (`62.5`, `100`); a
 /// cell shown as 62.5% in Excel holds 0.625, and the caller must treat a bare number with care.
 pub fn read_workbook(bytes: &[u8]) -> Result<Vec<Row>, TableError> {
+    caught(|| read_first_sheet(bytes))
+}
+
+fn read_first_sheet(bytes: &[u8]) -> Result<Vec<Row>, TableError> {
     let mut workbook =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|error| TableError::Workbook(error.to_string()))?;
     let range = workbook
@@ -260,6 +264,20 @@ pub fn read_workbook_sheets(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, Tab
     if bytes.len() > MAX_INPUT_BYTES {
         return Err(TableError::TooLarge { size: bytes.len() });
     }
+    caught(|| read_all_sheets(bytes))
+}
+
+/// Where a damaged workbook makes the workbook reader panic (found by fuzzing: a cell reference too long for
+/// its arithmetic), the file is refused like any other damaged one.
+pub const DAMAGED: &str = "the file is damaged";
+
+/// Runs the workbook reader, turning a panic inside it into [`TableError::Workbook`].
+fn caught<T>(read: impl FnOnce() -> Result<T, TableError>) -> Result<T, TableError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(TableError::Workbook(DAMAGED.to_string())))
+}
+
+fn read_all_sheets(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, TableError> {
     let mut workbook =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|error| TableError::Workbook(error.to_string()))?;
     let mut sheets = Vec::new();
@@ -382,6 +400,19 @@ mod tests {
         assert_eq!(delimiter("\n\n\"x\ty\"\tz\n"), '\t', "a tab outside the quotes");
         assert_eq!(delimiter("\"課題\nの番号\",指標\tの文\n"), '\t', "the record goes on past a quoted line break");
         assert_eq!(delimiter("課題,指標\n1\t2\n"), ',', "only the first record counts");
+    }
+
+    #[test]
+    fn a_workbook_that_makes_the_reader_panic_is_refused_as_damaged() {
+        // Found by fuzzing: a sheet dimension too long for the workbook reader's arithmetic.
+        // With overflow checks (tests, fuzzing) the reader panics and the file is refused; a release build
+        // wraps the arithmetic instead and may read what the sheets hold. Either way nothing panics.
+        let bytes = include_bytes!("../../../fuzz/corpus/table/finding-cell-reference-overflow.xlsx");
+        assert!(matches!(read_file(bytes), Err(TableError::Workbook(_))), "{:?}", read_file(bytes));
+        let sheets = read_workbook_sheets(bytes);
+        if cfg!(debug_assertions) {
+            assert_eq!(sheets, Err(TableError::Workbook(DAMAGED.into())));
+        }
     }
 
     #[test]
