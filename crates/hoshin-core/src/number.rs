@@ -190,6 +190,12 @@ impl Number {
         }
     }
 
+    /// Whether the number written out (its [`Display`](fmt::Display) form) has at most [`MAX_DIGITS`] digits, so
+    /// that it reads back.
+    pub fn fits_digits(self) -> bool {
+        self.to_string().chars().filter(char::is_ascii_digit).count() <= MAX_DIGITS
+    }
+
     /// True when the decimal expansion terminates within `places` digits.
     pub fn is_exact_in(self, places: u32) -> bool {
         let scale = 10i128.pow(places);

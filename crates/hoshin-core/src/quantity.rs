@@ -359,6 +359,10 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
     // 万 as a multiplier inside a count: 「1万人」.
     if chars.get(pos) == Some(&'万') && !starts_with(pos, "万円") {
         value = value.checked_mul(Number::from_integer(10_000))?;
+        // Found by fuzzing: 「222222222222222万」 is more digits than a value written out can have.
+        if !value.fits_digits() {
+            return None;
+        }
         pos += 1;
     }
     if starts_with(pos, "回") {
@@ -445,6 +449,7 @@ mod tests {
         assert_eq!(value("☆なし"), ("0".into(), Unit::Star));
         assert_eq!(value("51,228閲覧/月"), ("51228".into(), counter("閲覧/月")));
         assert_eq!(value("1万人"), ("10000".into(), counter("人")));
+        assert!(parse_measure("222222222222222万").is_err(), "more digits than a value can be written with");
         assert_eq!(value("▲5%"), ("-5".into(), Unit::Percent));
         assert_eq!(value("5ポイント"), ("5".into(), Unit::PercentagePoint));
     }
