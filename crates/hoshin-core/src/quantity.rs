@@ -400,7 +400,8 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
             let start = pos;
             let in_counter = |c: &char| {
                 let separator = c.is_ascii_punctuation() && *c != '/';
-                !(c.is_ascii_alphanumeric() || separator || "（）：、・。 ".contains(*c))
+                // Stars are a value of their own (「☆☆以上」), never part of a counter (found by fuzzing).
+                !(c.is_ascii_alphanumeric() || separator || "（）：、・。 ☆★".contains(*c))
             };
             while chars.get(pos).is_some_and(in_counter)
                 && pos - start < 6
@@ -450,6 +451,7 @@ mod tests {
         assert_eq!(value("51,228閲覧/月"), ("51228".into(), counter("閲覧/月")));
         assert_eq!(value("1万人"), ("10000".into(), counter("人")));
         assert!(parse_measure("222222222222222万").is_err(), "more digits than a value can be written with");
+        assert_eq!(value("8年目☆"), ("8".into(), counter("年目")), "a star ends a counter");
         assert_eq!(value("▲5%"), ("-5".into(), Unit::Percent));
         assert_eq!(value("5ポイント"), ("5".into(), Unit::PercentagePoint));
     }

@@ -213,7 +213,8 @@ fn guarded(cell: &str) -> String {
 /// A cell as [`write_csv`] writes it: guarded, and quoted where it must be.
 fn csv_cell(cell: &str) -> String {
     let cell = guarded(cell);
-    if cell.contains([',', '"', '\n', '\r']) {
+    // A tab is quoted too: outside quotes, a tab in the first record would make the file read as tab-separated.
+    if cell.contains([',', '"', '\n', '\r', '\t']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
         cell
@@ -400,6 +401,10 @@ mod tests {
         assert_eq!(delimiter("\n\n\"x\ty\"\tz\n"), '\t', "a tab outside the quotes");
         assert_eq!(delimiter("\"課題\nの番号\",指標\tの文\n"), '\t', "the record goes on past a quoted line break");
         assert_eq!(delimiter("課題,指標\n1\t2\n"), ',', "only the first record counts");
+        // And the writer quotes a cell with a tab, so that what it writes reads back as CSV.
+        let rows = vec![vec!["a\tb".to_string(), String::new()]];
+        let read: Vec<Vec<String>> = read_text(&write_csv(&rows)).unwrap().into_iter().map(|row| row.cells).collect();
+        assert_eq!(read, rows);
     }
 
     #[test]
