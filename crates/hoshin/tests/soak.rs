@@ -118,6 +118,9 @@ impl Tally {
     }
 }
 
+/// An editor's name and the markers of the saves it was told succeeded, in order.
+type Saved = (String, Vec<String>);
+
 const EDITOR_POLICY: &str = "/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024";
 
 fn soak(engine: &str, database: &str, data: &Path) {
@@ -170,7 +173,7 @@ fn soak(engine: &str, database: &str, data: &Path) {
     let stop = Arc::new(AtomicBool::new(false));
     let tally = Arc::new(Tally::default());
     // Each editor writes numbered markers into the heading of its own issue's first strategy group.
-    let written: Arc<Mutex<Vec<(String, Vec<String>)>>> = Arc::new(Mutex::new(Vec::new()));
+    let written: Arc<Mutex<Vec<Saved>>> = Arc::new(Mutex::new(Vec::new()));
     let mut threads = Vec::new();
     for (index, name) in names.iter().enumerate() {
         let (base, name, stop, tally, written) =
