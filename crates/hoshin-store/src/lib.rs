@@ -54,11 +54,81 @@ pub enum StoreError {
     Document(#[from] document::DocumentError),
     #[error("database error: {0}")]
     Database(String),
+    /// The database cannot do what was asked for a reason outside Hoshin, which passes when the cause is
+    /// removed: nothing was written.
+    #[error("{0} ({1})")]
+    Fault(Fault, String),
+}
+
+/// A fault of the database's surroundings, each with what to do about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// The disk that holds the database is full.
+    DiskFull,
+    /// The database, its file or its file system does not accept writes.
+    ReadOnly,
+    /// The database server cannot be reached, or is starting or shutting down.
+    Unreachable,
+}
+
+impl Fault {
+    pub fn code(self) -> &'static str {
+        match self {
+            Fault::DiskFull => "disk_full",
+            Fault::ReadOnly => "read_only",
+            Fault::Unreachable => "database_unreachable",
+        }
+    }
+
+    /// The fault a database error stands for, if it is one.
+    fn of(error: &sqlx::Error) -> Option<Fault> {
+        match error {
+            sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed => {
+                Some(Fault::Unreachable)
+            }
+            sqlx::Error::Database(database) => {
+                let code = database.code().map(|code| code.into_owned()).unwrap_or_default();
+                // SQLite's result codes (the primary code is the low byte of an extended one), PostgreSQL's
+                // SQLSTATEs.
+                let sqlite = code.parse::<i64>().ok().map(|code| code & 0xff);
+                match (sqlite, code.as_str()) {
+                    (Some(13), _) | (_, "53100") => Some(Fault::DiskFull),
+                    (Some(8), _) | (_, "25006") => Some(Fault::ReadOnly),
+                    (_, "57P01" | "57P02" | "57P03") => Some(Fault::Unreachable),
+                    _ if code.starts_with("08") => Some(Fault::Unreachable),
+                    _ => {
+                        let message = database.message();
+                        if message.contains("No space left on device") || message.contains("disk is full") {
+                            Some(Fault::DiskFull)
+                        } else if message.contains("readonly database") || message.contains("read-only") {
+                            Some(Fault::ReadOnly)
+                        } else {
+                            None
+                        }
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Fault::DiskFull => "the database's disk is full: free space on it and try again",
+            Fault::ReadOnly => "the database does not accept writes (it or its file system is read-only)",
+            Fault::Unreachable => "the database cannot be reached right now: try again in a moment",
+        })
+    }
 }
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> StoreError {
-        StoreError::Database(error.to_string())
+        match Fault::of(&error) {
+            Some(fault) => StoreError::Fault(fault, error.to_string()),
+            None => StoreError::Database(error.to_string()),
+        }
     }
 }
 

@@ -49,7 +49,15 @@ impl SqlStore {
             }
             DatabaseUrl::Postgres(url) => (Backend::Postgres, url.clone()),
         };
-        let options = AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 8 });
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            // A connection that comes back still in a transaction is closed, not reused. After a full disk,
+            // SQLite rolls a failed transaction back by itself; sqlx's own ROLLBACK then fails and its count of
+            // open transactions stays at one, so every later transaction on that connection would fail
+            // ("begin_with at non-zero transaction depth"). Found by the fault tests.
+            .after_release(|connection, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(connection)) })
+            });
         let options = if backend == Backend::Sqlite {
             options.after_connect(|connection, _| {
                 Box::pin(async move {
@@ -60,7 +68,9 @@ impl SqlStore {
                 })
             })
         } else {
-            options
+            // When the server is down, a request waits this long for a connection and then says so (a 503
+            // that names the fault), rather than hanging for sqlx's default 30 s. Found by the fault tests.
+            options.acquire_timeout(std::time::Duration::from_secs(5))
         };
         let pool = options.connect(&connect_url).await?;
         if backend == Backend::Sqlite {

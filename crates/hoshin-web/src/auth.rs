@@ -144,20 +144,25 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// The signed-in account of a request, when its session is valid. An ended session is removed.
-pub async fn current_session(store: &dyn Store, headers: &HeaderMap) -> Option<(Session, String)> {
-    let token = cookie(headers, SESSION_COOKIE)?;
+/// An error when the database cannot say (it is down): the caller must not take that for "signed out".
+pub async fn current_session(
+    store: &dyn Store,
+    headers: &HeaderMap,
+) -> Result<Option<(Session, String)>, hoshin_store::StoreError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
     let hash = token_hash(token);
-    let session = store.session(&hash).await.ok()??;
+    let Some(session) = store.session(&hash).await? else { return Ok(None) };
     let now = unix_now();
     if now - session.last_seen_at > IDLE_TIMEOUT || now - session.created_at > MAX_AGE {
         let _ = store.delete_session(&hash).await;
-        return None;
+        return Ok(None);
     }
-    // Touch at most once a minute: most requests only read.
+    // Touch at most once a minute: most requests only read. A touch that fails (a full disk) does not stop
+    // the reading.
     if now - session.last_seen_at > 60 {
         let _ = store.touch_session(&hash, now).await;
     }
-    Some((session, hash))
+    Ok(Some((session, hash)))
 }
 
 /// Recent events per key (failed sign-ins, opinion box posts) within a sliding window: what the limits

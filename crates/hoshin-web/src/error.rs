@@ -3,7 +3,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use hoshin_store::StoreError;
+use hoshin_core::Lang;
+use hoshin_store::{Fault, StoreError};
 
 #[derive(Debug)]
 pub enum WebError {
@@ -19,6 +20,9 @@ pub enum WebError {
     Conflict(String),
     /// Too many attempts (signing in): wait and try again.
     TooManyRequests(String),
+    /// The database's surroundings fail (a full disk, a read-only file, an unreachable server): nothing was
+    /// written, and the request works again once the cause is removed.
+    Fault(Fault, String),
 }
 
 impl WebError {
@@ -30,6 +34,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Fault(..) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -42,6 +47,7 @@ impl WebError {
             WebError::Forbidden(_) => "forbidden",
             WebError::Conflict(_) => "conflict",
             WebError::TooManyRequests(_) => "too_many_requests",
+            WebError::Fault(fault, _) => fault.code(),
         }
     }
 
@@ -52,7 +58,27 @@ impl WebError {
             | WebError::Unavailable(message)
             | WebError::Forbidden(message)
             | WebError::Conflict(message)
-            | WebError::TooManyRequests(message) => message,
+            | WebError::TooManyRequests(message)
+            | WebError::Fault(_, message) => message,
+        }
+    }
+
+    /// What a page says: the message, in the page's language where Hoshin words it itself.
+    pub fn message_in(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (WebError::Fault(fault, _), Lang::Ja) => match fault {
+                Fault::DiskFull => "データベースのディスクがいっぱいのため、保存できません。管理者がディスクの空きを作ると、再び保存できるようになります。閲覧はこれまでどおりできます。",
+                Fault::ReadOnly => "データベースが書き込みを受け付けない状態（読み取り専用）のため、保存できません。管理者に連絡してください。閲覧はこれまでどおりできます。",
+                Fault::Unreachable => "データベースに接続できません。しばらくしてからもう一度お試しください。",
+            }
+            .to_string(),
+            (WebError::Fault(fault, _), Lang::En) => match fault {
+                Fault::DiskFull => "The database's disk is full, so nothing can be saved. Saving works again once an administrator frees space on it; reading works as before.",
+                Fault::ReadOnly => "The database does not accept writes (it is read-only), so nothing can be saved. Tell an administrator; reading works as before.",
+                Fault::Unreachable => "The database cannot be reached. Try again in a moment.",
+            }
+            .to_string(),
+            (other, _) => other.message().to_string(),
         }
     }
 }
@@ -63,6 +89,7 @@ impl From<StoreError> for WebError {
             StoreError::NotFound(message) => WebError::NotFound(message),
             StoreError::Invalid(message) => WebError::BadRequest(message),
             StoreError::Conflict(message) => WebError::Conflict(message),
+            StoreError::Fault(fault, _) => WebError::Fault(fault, fault.to_string()),
             other => WebError::Unavailable(other.to_string()),
         }
     }

@@ -83,7 +83,7 @@ impl IntoResponse for PageError {
         };
         let message = match &self.error {
             WebError::NotFound(detail) => format!("{} ({detail})", self.chrome.w.not_found_body),
-            other => other.message().to_string(),
+            other => other.message_in(self.chrome.lang),
         };
         let page = ErrorPage { chrome: &self.chrome, heading, message: &message };
         let body = page.render().unwrap_or_else(|_| message.clone());

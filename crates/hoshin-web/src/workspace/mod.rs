@@ -117,10 +117,15 @@ impl FromRequestParts<AppState> for Account {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Account, Response> {
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::Ja);
         match auth::current_session(state.store.as_ref(), &parts.headers).await {
-            Some((session, session_hash)) => {
+            Ok(Some((session, session_hash))) => {
                 Ok(Account { user: session.user, csrf: session.csrf_token, session_hash, lang })
             }
-            None => {
+            // The database cannot say who this is: say so, rather than send a signed-in user to sign in.
+            Err(error) => {
+                let chrome = Chrome::new(lang, &parts.uri, crate::i18n::words(lang).error_title);
+                Err(crate::pages::page_error(&chrome, WebError::from(error)).into_response())
+            }
+            Ok(None) => {
                 let prefix = crate::Links::new(lang).prefix();
                 let next = parts.uri.path_and_query().map_or("/edit", |pq| pq.as_str());
                 let next =
