@@ -59,7 +59,9 @@ impl SqlStore {
                 Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(connection)) })
             });
         let options = if backend == Backend::Sqlite {
-            options.after_connect(|connection, _| {
+            // A connection opened while the file was read-only stays read-only; renewing connections lets the
+            // server write again within this long after the file becomes writable. Found by the fault tests.
+            options.max_lifetime(std::time::Duration::from_secs(20)).after_connect(|connection, _| {
                 Box::pin(async move {
                     sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *connection).await?;
                     sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *connection).await?;

@@ -52,10 +52,15 @@ fn add_editor(data: &Path, database: &str, name: &str) {
     assert!(child.wait().unwrap().success(), "hoshin user add {name}");
 }
 
-/// Starts `hoshin demo` on a free port, or on `listen` when given (a restarted server keeps its address).
+/// Starts `hoshin demo` on `listen` (port 0: a free port).
 fn serve(data: &Path, database: &str, listen: &str) -> (Running, String) {
+    start(data, database, "demo", listen)
+}
+
+/// Starts `hoshin COMMAND` (`demo` or `serve`) and waits for its address.
+fn start(data: &Path, database: &str, command: &str, listen: &str) -> (Running, String) {
     let mut child = hoshin(data, database)
-        .args(["demo", "--listen", listen])
+        .args([command, "--listen", listen])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -291,6 +296,58 @@ fn a_full_disk_refuses_writes_clearly_keeps_reads_and_recovers() {
     check(&data, &database);
     let copy = working_copy(&data, &database);
     assert!(copy.contains("\"after-free\"") && !copy.contains("while-full"));
+}
+
+#[test]
+fn a_read_only_database_is_read_refuses_writes_clearly_and_recovers() {
+    if !as_root("a_read_only_database_is_read_refuses_writes_clearly_and_recovers") {
+        return;
+    }
+    // The database as `hoshin demo` leaves it, then the same directory through a read-only bind mount.
+    let data = temp_dir("readonly");
+    let database = format!("sqlite:{}", data.join("hoshin.db").display());
+    add_editor(&data, &database, "ro1");
+    drop(serve(&data, &database, "127.0.0.1:0"));
+    let view = temp_dir("readonly_view");
+    let mount = |args: &[&str]| {
+        let status = Command::new("mount").args(args).status().unwrap();
+        assert!(status.success(), "mount {args:?}");
+    };
+    let (data_arg, view_arg) = (data.display().to_string(), view.display().to_string());
+    mount(&["--bind", &data_arg, &view_arg]);
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(view.clone());
+    mount(&["-o", "remount,bind,ro", &view_arg]);
+    let view_database = format!("sqlite:{}", view.join("hoshin.db").display());
+    let (_server, base) = start(&view, &view_database, "serve", "127.0.0.1:0");
+    let agent = new_agent();
+    // Reading works; signing in (a write) is refused with a message that says why.
+    for path in ["/", PUBLIC_POLICY, "/api/v1/policies"] {
+        let mut response = agent.get(&format!("{base}{path}")).call().unwrap();
+        assert_eq!(response.status(), 200, "{path} on a read-only database");
+        let _ = response.body_mut().read_to_vec();
+    }
+    let (status, page) = sign_in(&agent, &base, "ro1").unwrap_err();
+    assert_eq!(status, 503, "{page}");
+    assert!(page.contains("読み取り専用"), "the page says the database is read-only: {page}");
+
+    // Writable again: the server writes again once its connections are renewed, without a restart.
+    mount(&["-o", "remount,bind,rw", &view_arg]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let session = loop {
+        match sign_in(&agent, &base, "ro1") {
+            Ok(session) => break session,
+            Err(error) => assert!(Instant::now() < deadline, "no recovery: {error:?}"),
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(save(&agent, &base, &session, 1, "after-writable").unwrap().0, 303);
+    check(&data, &database);
 }
 
 /// The data directory of the private PostgreSQL server on `port` that scripts/test-postgres started.
