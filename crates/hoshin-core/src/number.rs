@@ -74,6 +74,8 @@ impl Number {
         let mut digits = 0usize;
         let mut seen_point = false;
         let mut seen_digit = false;
+        // Thousands separators group exactly three digits: 「12,000」, not 「12,0」 (found by fuzzing).
+        let mut group: Option<usize> = None;
         for c in text {
             last = Some(c);
             match c {
@@ -86,14 +88,26 @@ impl Number {
                     numerator = numerator * 10 + i128::from(c as u8 - b'0');
                     if seen_point {
                         denominator *= 10;
+                    } else if let Some(count) = group.as_mut() {
+                        *count += 1;
                     }
                 }
-                '.' if !seen_point => seen_point = true,
-                ',' if !seen_point && seen_digit => {}
+                '.' if !seen_point => {
+                    if group.is_some_and(|count| count != 3) {
+                        return None;
+                    }
+                    seen_point = true;
+                }
+                ',' if !seen_point && seen_digit => {
+                    if group.is_some_and(|count| count != 3) {
+                        return None;
+                    }
+                    group = Some(0);
+                }
                 _ => return None,
             }
         }
-        if !seen_digit || last == Some(',') {
+        if !seen_digit || last == Some(',') || (!seen_point && group.is_some_and(|count| count != 3)) {
             return None;
         }
         Number::ratio(numerator, denominator)
@@ -267,7 +281,7 @@ mod tests {
             let value = n(text);
             assert_eq!((value.numerator(), value.denominator()), (numerator, denominator), "{text}");
         }
-        for bad in ["", ".", "1.2.3", "1,", ",1", "1e5", "-1", "1234567890123456789"] {
+        for bad in ["", ".", "1.2.3", "1,", ",1", "1e5", "-1", "1234567890123456789", "12,0", "1,2345", "1,23.5"] {
             assert_eq!(Number::parse_decimal(bad), None, "{bad}");
         }
     }

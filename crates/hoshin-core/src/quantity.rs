@@ -209,8 +209,29 @@ const COUNTERS: &[&str] = &[
 ];
 
 /// Words that end an unknown counter: comparators and the clauses that follow a value in a target.
-const UNIT_STOPS: &[&str] =
-    &["目標", "新規", "以上", "以下", "未満", "超", "を", "程度", "とする", "かつ", "増", "減", "の"];
+/// 「年度」 (a year) and 「ヶ月に」 (a frequency, 「2ヶ月に1回」) are never the start of a counter: written back, such a
+/// value would read as a year or a frequency (found by fuzzing).
+const UNIT_STOPS: &[&str] = &[
+    "目標",
+    "新規",
+    "以上",
+    "以下",
+    "未満",
+    "超",
+    "を",
+    "程度",
+    "とする",
+    "かつ",
+    "増",
+    "減",
+    "の",
+    "年度",
+    "ヶ月に",
+    "か月に",
+    "カ月に",
+    "ヵ月に",
+    "ケ月に",
+];
 
 /// Reads a measured value. Full-width digits and signs are accepted.
 pub fn parse_measure(text: &str) -> Result<Measure, QuantityError> {
