@@ -216,6 +216,21 @@ mod tests {
     }
 
     #[test]
+    fn no_name_writes_outside_the_site() {
+        // An organization or city named to climb out (「../../etc」, percent-encoded or not) stays inside.
+        for url in ["/organizations/..%2F..%2Fetc/x", "/organizations/../../etc/x", "/policies/%2E%2E/%2e%2e/x/2024"] {
+            let (file, _) = place(url, true);
+            assert!(file.is_relative(), "{url}: {}", file.display());
+            assert!(
+                file.components().all(|part| matches!(part, std::path::Component::Normal(_))),
+                "{url}: {}",
+                file.display()
+            );
+        }
+        assert!(place("/data/..%2F..%2Fpasswd.csv", false).0.components().all(|part| part.as_os_str() != ".."));
+    }
+
+    #[test]
     fn links_are_found_and_rewritten_with_their_fragments() {
         let html = r#"<a href="/a?x=1&amp;y=2#top">a</a><img src="/static/x.svg"><a href="https://e.example/">e</a>"#;
         assert_eq!(links(html), ["/a?x=1&y=2", "/static/x.svg"]);
