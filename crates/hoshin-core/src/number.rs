@@ -261,7 +261,20 @@ impl PartialOrd for Number {
 /// ratio whose expansion does not end (a computed threshold such as 100 × 1.05 ÷ 3) with two decimals.
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let places = (0..=MAX_DIGITS as u32).find(|places| self.is_exact_in(*places)).unwrap_or(2);
+        // A decimal ends iff the denominator has no prime factors but 2 and 5; it then has as many places as
+        // the larger of their powers.
+        let mut rest = self.denominator.unsigned_abs();
+        let (mut twos, mut fives) = (0u32, 0u32);
+        while rest % 2 == 0 {
+            rest /= 2;
+            twos += 1;
+        }
+        while rest % 5 == 0 {
+            rest /= 5;
+            fives += 1;
+        }
+        let places = twos.max(fives);
+        let places = if rest == 1 && places <= MAX_DIGITS as u32 && self.is_exact_in(places) { places } else { 2 };
         f.write_str(&self.format_rounded(places))
     }
 }
