@@ -14,8 +14,9 @@ use common::*;
 use hoshin_core::{PolicyContent, Stage};
 use hoshin_store::{NewImport, Source};
 
-/// Markup that would run if a page printed it as it is.
-const PAYLOAD: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
+/// Markup that would run if a page printed it as it is, and Typst code that would run if the PDF took the
+/// text for markup (reading a file of the server into the PDF).
+const PAYLOAD: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)> #read(\"/etc/passwd\") $x^2$";
 /// What a spreadsheet would run if a download wrote it as a formula.
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example/\",\"x\")";
 
@@ -165,6 +166,24 @@ async fn markup_and_formulas_in_every_text_field_come_out_inert() {
             .any(|line| line.split(',').any(|cell| cell.trim_start_matches('"').starts_with("=HYPERLINK")));
         assert!(!unguarded, "{path} writes a cell that a spreadsheet would run");
     }
+
+    // The PDF: the text is printed as written; Typst never runs it.
+    let response = tower::ServiceExt::oneshot(
+        hoshin_web::service(store.clone()),
+        Request::builder().uri(format!("{PUBLIC}/policy.pdf")).body(Body::empty()).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the PDF of the poisoned policy");
+    let pdf = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let path = std::env::temp_dir().join(format!("hoshin_security_{}.pdf", std::process::id()));
+    std::fs::write(&path, &pdf).unwrap();
+    let output = std::process::Command::new("pdftotext").args(["-raw", "-enc", "UTF-8"]).arg(&path).arg("-").output();
+    let _ = std::fs::remove_file(&path);
+    let text = String::from_utf8(output.expect("pdftotext runs (poppler-utils)").stdout).unwrap();
+    assert!(text.matches("#read(\"/etc/passwd\")").count() > 20, "the PDF prints the Typst code as text");
+    assert!(text.contains("<script>alert(1)</script>"));
+    assert!(!text.contains("root:x:0:0"), "the PDF read a file of the server");
 
     // Workbooks: the text is written as text, never as a formula.
     for path in [format!("{PUBLIC}/sheet.xlsx"), format!("{PUBLIC}/layout.xlsx"), format!("{POLICY}/sheet.xlsx")] {
