@@ -125,6 +125,8 @@ const EDITOR_POLICY: &str = "/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%8
 
 fn soak(engine: &str, database: &str, data: &Path) {
     let seconds: u64 = std::env::var("HOSHIN_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let pause =
+        Duration::from_millis(std::env::var("HOSHIN_SOAK_PAUSE_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(100));
     let names: Vec<String> = (1..=EDITORS).map(|n| format!("soak{n}")).collect();
     for name in &names {
         add_editor(data, database, name);
@@ -218,6 +220,9 @@ fn soak(engine: &str, database: &str, data: &Path) {
                         ("heading", marker.as_str()),
                         ("bullets", bullets.as_str()),
                     ]);
+                // A pause between saves (HOSHIN_SOAK_PAUSE_MS, default 100 ms): each save audits the whole document,
+                // so saving flat out for ten minutes would write tens of gigabytes of audit log.
+                std::thread::sleep(pause);
                 match response {
                     Ok(response) if response.status() == 303 => {
                         tally.saves.fetch_add(1, Ordering::Relaxed);
@@ -294,55 +299,63 @@ fn soak(engine: &str, database: &str, data: &Path) {
     assert!(last <= warm + warm / 4 + 16 * 1024, "{engine}: memory grew from {warm} KiB to {last} KiB");
 
     // Every save the editors were told succeeded is one audit entry, and no other entry is theirs.
-    let dump = hoshin(data, database).arg("dump").output().unwrap();
-    assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
-    let dump = String::from_utf8(dump.stdout).unwrap();
-    let (columns, audit) = table(&dump, "audit_log");
-    let at = |name: &str| columns.iter().position(|column| column == name).unwrap();
-    let (actor, action, after) = (at("actor"), at("action"), at("after"));
+    // The dump is read as it streams: every save audits the whole document twice, so a long run's audit log
+    // is gigabytes.
+    let mut child = hoshin(data, database).arg("dump").stdout(Stdio::piped()).spawn().unwrap();
     let written = written.lock().unwrap();
-    for (name, saved) in written.iter() {
-        let edits: Vec<&serde_json::Value> =
-            audit.iter().filter(|row| row[actor] == name.as_str() && row[action] == "edit").collect();
-        assert_eq!(
-            edits.len(),
-            saved.len(),
-            "{engine}: {name} was told of {} saves; the audit log holds {}",
-            saved.len(),
-            edits.len()
-        );
-        for (marker, edit) in saved.iter().zip(&edits) {
-            let document = edit[after].as_str().unwrap();
-            assert!(
-                document.contains(&format!("\"{marker}\"")),
-                "{engine}: {marker} is not the write audited in order"
-            );
+    let mut next: Vec<usize> = vec![0; written.len()];
+    let mut copy: Option<String> = None;
+    let mut table = String::new();
+    let mut columns: Vec<String> = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(head) = line.strip_prefix("table ") {
+            let mut words = head.split(' ');
+            table = words.next().unwrap_or("").to_string();
+            columns = words.map(str::to_string).collect();
+            continue;
         }
+        if line.starts_with("end") || !(table == "audit_log" || table == "working_copies") {
+            continue;
+        }
+        let row: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let at = |name: &str| columns.iter().position(|column| column == name).unwrap();
+        if table == "working_copies" {
+            let document = row[at("document")].as_str().unwrap_or("");
+            if document.contains("soak bullet") {
+                assert!(copy.is_none(), "{engine}: one working copy was edited");
+                copy = Some(document.to_string());
+            }
+            continue;
+        }
+        if row[at("action")] != "edit" {
+            continue;
+        }
+        let Some(editor) = written.iter().position(|(name, _)| row[at("actor")] == name.as_str()) else { continue };
+        let (name, saved) = &written[editor];
+        let marker = saved.get(next[editor]).unwrap_or_else(|| {
+            panic!("{engine}: the audit log holds more edits by {name} than the {} it was told of", saved.len())
+        });
+        let document = row[at("after")].as_str().unwrap();
+        assert!(document.contains(&format!("\"{marker}\"")), "{engine}: {marker} is not the write audited in order");
+        next[editor] += 1;
+    }
+    assert!(child.wait().unwrap().success(), "{engine}: hoshin dump");
+    for ((name, saved), audited) in written.iter().zip(&next) {
+        assert_eq!(
+            *audited,
+            saved.len(),
+            "{engine}: {name} was told of {} saves; the audit log holds {audited}",
+            saved.len()
+        );
     }
     // The working copy holds each editor's last save.
-    let (columns, copies) = table(&dump, "working_copies");
-    let document = columns.iter().position(|column| column == "document").unwrap();
-    let edited: Vec<&str> =
-        copies.iter().filter_map(|row| row[document].as_str()).filter(|copy| copy.contains("soak bullet")).collect();
-    assert_eq!(edited.len(), 1, "{engine}: one working copy was edited");
-    let copy = edited[0];
+    let copy = copy.unwrap_or_else(|| panic!("{engine}: no edited working copy"));
     for (name, saved) in written.iter() {
         if let Some(last) = saved.last() {
             assert!(copy.contains(&format!("\"{last}\"")), "{engine}: {name}'s last save {last} is lost");
         }
     }
-}
-
-/// A table of a dump (docs/DUMP.md): its column names and rows.
-fn table(dump: &str, name: &str) -> (Vec<String>, Vec<serde_json::Value>) {
-    let start = dump.find(&format!("\ntable {name} ")).unwrap() + 1;
-    let mut lines = dump[start..].lines();
-    let columns = lines.next().unwrap().split(' ').skip(2).map(str::to_string).collect();
-    let rows = lines
-        .take_while(|line| !line.starts_with(&format!("end {name}")))
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
-    (columns, rows)
 }
 
 #[test]
