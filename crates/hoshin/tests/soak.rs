@@ -377,8 +377,12 @@ fn readers_and_editors_on_postgres() {
     });
     let name = format!("hoshin_soak_{}", std::process::id());
     let created =
-        Command::new("psql").args([base.as_str(), "-q", "-c", &format!("CREATE DATABASE {name}")]).status().unwrap();
-    assert!(created.success(), "psql could not create the soak database");
+        Command::new("psql").args([base.as_str(), "-q", "-c", &format!("CREATE DATABASE {name}")]).output().unwrap();
+    assert!(
+        created.status.success(),
+        "psql could not create the soak database on {base}: {}",
+        String::from_utf8_lossy(&created.stderr)
+    );
     let (prefix, _) = base.rsplit_once('/').unwrap();
     let data = temp_dir("postgres");
     soak("postgres", &format!("{prefix}/{name}"), &data);
