@@ -83,26 +83,20 @@ pub fn check_parse(text: &str, hints: &Hints) {
             }
         }
     }
-    if let Some(policy) = parsed.policy() {
-        let header = Header {
-            organization: policy.organization,
-            fiscal_year: policy.fiscal_year,
-            stage: policy.stage,
-            era: parsed.era,
-        };
-        assert_canonical_round_trip(&header, &policy.content);
+    if let Some((header, content)) = parsed.canonical_policy() {
+        assert_canonical_round_trip("the policy read", &header, &content);
     }
 }
 
-/// The canonical sheets of a policy read back as the same policy.
-fn assert_canonical_round_trip(header: &Header, content: &PolicyContent) {
+/// The canonical sheets of a policy read back as the same policy; `what` names it in a failure.
+pub fn assert_canonical_round_trip(what: &str, header: &Header, content: &PolicyContent) {
     let sheets = to_sheets(header, content);
     match from_sheets(&sheets) {
         Ok((read_header, read_content)) => {
-            assert_eq!(&read_header, header, "the header changes through the canonical sheets");
-            assert_same(content, &read_content, "the policy changes through the canonical sheets");
+            assert_eq!(&read_header, header, "{what}: the header changes through the canonical sheets");
+            assert_same(content, &read_content, &format!("{what}: the policy changes through the canonical sheets"));
         }
-        Err(problems) => panic!("the canonical sheets of a policy do not read back: {problems:?}"),
+        Err(problems) => panic!("{what}: the canonical sheets do not read back: {problems:?}"),
     }
 }
 
@@ -135,7 +129,7 @@ pub fn table(data: &[u8]) {
 /// the same.
 pub fn canonical(data: &[u8]) {
     let Some(Ok((header, content))) = read_canonical(data) else { return };
-    assert_canonical_round_trip(&header, &content);
+    assert_canonical_round_trip("the canonical file", &header, &content);
     let csv = write_csv(&canonical_csv_rows(&to_sheets(&header, &content)));
     match read_canonical(csv.as_bytes()) {
         Some(Ok(read)) => assert_same(&(header, content), &read, "the policy changes through canonical CSV"),

@@ -191,6 +191,19 @@ impl Parsed {
         })
     }
 
+    /// The policy with the header of its canonical form (whose, which year, which stage, and the era that
+    /// era-less years were read in): what the canonical sheets and the official outputs are made from.
+    pub fn canonical_policy(&self) -> Option<(hoshin_core::canonical::Header, PolicyContent)> {
+        let policy = self.policy()?;
+        let header = hoshin_core::canonical::Header {
+            organization: policy.organization,
+            fiscal_year: policy.fiscal_year,
+            stage: policy.stage,
+            era: self.era,
+        };
+        Some((header, policy.content))
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error)
     }

@@ -71,29 +71,8 @@ fn each_samples_actuals_template_reads_back_as_no_change() {
 
 #[test]
 fn every_sample_round_trips_through_the_canonical_sheets_exactly() {
-    use hoshin_core::canonical::{from_sheets, to_sheets, Header};
     for sample in &SAMPLES {
-        let parsed = sample.parse();
-        let policy = parsed.policy().unwrap();
-        let header = Header {
-            organization: policy.organization.clone(),
-            fiscal_year: policy.fiscal_year,
-            stage: policy.stage,
-            era: parsed.era,
-        };
-        let sheets = to_sheets(&header, &policy.content);
-        let (back_header, back) = match from_sheets(&sheets) {
-            Ok(read) => read,
-            Err(problems) => {
-                panic!("{}: {:#?}", sample.file_name, problems.iter().map(|p| p.message(Lang::En)).collect::<Vec<_>>())
-            }
-        };
-        assert_eq!(back_header, header, "{}", sample.file_name);
-        if back != policy.content {
-            let (a, b) = (format!("{:?}", policy.content), format!("{back:?}"));
-            let at = a.chars().zip(b.chars()).position(|(x, y)| x != y).unwrap_or(0);
-            let around = |text: &str| text.chars().skip(at.saturating_sub(200)).take(400).collect::<String>();
-            panic!("{}: differs at\n  export: {}\n  import: {}", sample.file_name, around(&a), around(&b));
-        }
+        let (header, content) = sample.parse().canonical_policy().unwrap();
+        hoshin_import::fuzzing::assert_canonical_round_trip(sample.file_name, &header, &content);
     }
 }

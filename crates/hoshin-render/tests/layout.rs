@@ -5,7 +5,6 @@
 
 use std::path::PathBuf;
 
-use hoshin_core::canonical::Header;
 use hoshin_import::samples::SAMPLES;
 use hoshin_import::table::read_workbook_sheets;
 use hoshin_render::layout::write_layout;
@@ -13,15 +12,8 @@ use hoshin_render::layout::write_layout;
 #[test]
 fn the_layout_workbook_of_every_sample_is_golden() {
     for sample in &SAMPLES {
-        let parsed = sample.parse();
-        let policy = parsed.policy().unwrap();
-        let header = Header {
-            organization: policy.organization,
-            fiscal_year: policy.fiscal_year,
-            stage: policy.stage,
-            era: parsed.era,
-        };
-        let bytes = write_layout(&header, &policy.content).unwrap();
+        let (header, content) = sample.parse().canonical_policy().unwrap();
+        let bytes = write_layout(&header, &content).unwrap();
         let mut actual = String::new();
         for (name, rows) in read_workbook_sheets(&bytes).unwrap() {
             actual.push_str(&format!("== {name}\n"));
@@ -39,7 +31,7 @@ fn the_layout_workbook_of_every_sample_is_golden() {
         let expected = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(expected == actual, "{} differs: rerun with UPDATE_EXPECT=1 and review the diff", path.display());
         // Every issue has its sheet, and the outcome indicators are there with their marks.
-        for issue in &policy.content.issues {
+        for issue in &content.issues {
             assert!(actual.contains(&format!("== 経営課題{}", issue.id)), "{name}: issue {}", issue.id);
         }
     }

@@ -26,15 +26,8 @@ fn samples() -> Vec<(String, Header, PolicyContent)> {
     SAMPLES
         .iter()
         .map(|sample| {
-            let parsed = sample.parse();
-            let policy = parsed.policy().unwrap();
-            let header = Header {
-                organization: policy.organization,
-                fiscal_year: policy.fiscal_year,
-                stage: policy.stage,
-                era: parsed.era,
-            };
-            (sample.file_name.trim_end_matches(".txt").to_string(), header, policy.content)
+            let (header, content) = sample.parse().canonical_policy().unwrap();
+            (sample.file_name.trim_end_matches(".txt").to_string(), header, content)
         })
         .collect()
 }

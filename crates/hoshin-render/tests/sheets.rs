@@ -14,15 +14,8 @@ fn policies() -> Vec<(String, Header, PolicyContent)> {
     let mut out: Vec<_> = SAMPLES
         .iter()
         .map(|sample| {
-            let parsed = sample.parse();
-            let policy = parsed.policy().unwrap();
-            let header = Header {
-                organization: policy.organization,
-                fiscal_year: policy.fiscal_year,
-                stage: policy.stage,
-                era: parsed.era,
-            };
-            (sample.file_name.to_string(), header, policy.content)
+            let (header, content) = sample.parse().canonical_policy().unwrap();
+            (sample.file_name.to_string(), header, content)
         })
         .collect();
     // Text a spreadsheet would take for formulas, and the characters CSV must quote.
