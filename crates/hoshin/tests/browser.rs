@@ -8,24 +8,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use support::{add_user, start, Running};
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// A child process killed when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -41,26 +33,6 @@ fn find_program(names: &[&str]) -> PathBuf {
         }
     }
     panic!("{} not found: install Debian's chromium and chromium-driver (scripts/test does)", names.join(" or "));
-}
-
-/// Starts `hoshin demo` on a fresh data directory and returns it with its address.
-fn start_demo(data: &Path) -> (Running, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoshin"))
-        .args(["demo", "--listen", "127.0.0.1:0"])
-        .env("HOSHIN_DATA_DIR", data)
-        .env_remove("HOSHIN_DATABASE_URL")
-        .env_remove("HOSHIN_CONFIG")
-        .env("XDG_CONFIG_HOME", data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let address = line.trim().trim_end_matches('/').to_string();
-    assert!(address.starts_with("http://127.0.0.1:"), "hoshin demo printed 「{address}」");
-    (Running(child), address)
 }
 
 struct Driver {
@@ -266,7 +238,7 @@ fn a_reader_browses_the_demo_in_chromium() {
     let _ = std::fs::remove_dir_all(&temp);
     std::fs::create_dir_all(&temp).unwrap();
     let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
-    let (_server, address) = start_demo(&temp.join("data"));
+    let (_server, address) = start(&temp.join("data"), None, "demo");
     let (_chromedriver, browser) = Driver::start(&temp.join("profile"), screenshots);
 
     // The home page: the matrix of organizations and years.
@@ -341,23 +313,6 @@ fn a_reader_browses_the_demo_in_chromium() {
     let _ = std::fs::remove_dir_all(&temp);
 }
 
-/// Creates an account with the CLI, as an administrator would, in the demo's data directory.
-fn add_user(data: &Path, name: &str, role: &str, organization: &str) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoshin"))
-        .args(["user", "add", name, "--role", role, "--organization", organization])
-        .env("HOSHIN_DATA_DIR", data)
-        .env_remove("HOSHIN_DATABASE_URL")
-        .env_remove("HOSHIN_CONFIG")
-        .env("XDG_CONFIG_HOME", data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{name}-password-123").unwrap();
-    assert!(child.wait().unwrap().success(), "hoshin user add {name}");
-}
-
 fn sign_in(browser: &Driver, address: &str, name: &str) {
     browser.goto(&format!("{address}/login"));
     browser.type_text(&browser.find("#name"), name);
@@ -389,10 +344,10 @@ fn staff_draft_approve_publish_and_enter_actuals_in_chromium() {
     let _ = std::fs::remove_dir_all(&temp);
     std::fs::create_dir_all(&temp).unwrap();
     let data = temp.join("data");
-    add_user(&data, "sumiyoshi-editor", "editor", "大阪市/住吉区");
-    add_user(&data, "sumiyoshi-mayor", "approver", "大阪市/住吉区");
+    add_user(&data, None, "sumiyoshi-editor", "editor", "大阪市/住吉区");
+    add_user(&data, None, "sumiyoshi-mayor", "approver", "大阪市/住吉区");
     let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
-    let (_server, address) = start_demo(&data);
+    let (_server, address) = start(&data, None, "demo");
     let (_chromedriver, browser) = Driver::start(&temp.join("profile"), screenshots);
     let public_2025 = format!("{address}/policies/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2025");
 
@@ -512,11 +467,11 @@ fn a_council_opinion_is_answered_reflected_and_public_in_chromium() {
     let _ = std::fs::remove_dir_all(&temp);
     std::fs::create_dir_all(&temp).unwrap();
     let data = temp.join("data");
-    add_user(&data, "sumiyoshi-editor", "editor", "大阪市/住吉区");
-    add_user(&data, "sumiyoshi-mayor", "approver", "大阪市/住吉区");
-    add_user(&data, "sumiyoshi-member", "council_member", "大阪市/住吉区");
+    add_user(&data, None, "sumiyoshi-editor", "editor", "大阪市/住吉区");
+    add_user(&data, None, "sumiyoshi-mayor", "approver", "大阪市/住吉区");
+    add_user(&data, None, "sumiyoshi-member", "council_member", "大阪市/住吉区");
     let screenshots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-screenshots");
-    let (_server, address) = start_demo(&data);
+    let (_server, address) = start(&data, None, "demo");
     let (_chromedriver, browser) = Driver::start(&temp.join("profile"), screenshots);
     let policy = format!("{address}/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024");
 

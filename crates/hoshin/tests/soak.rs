@@ -8,91 +8,17 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use support::{add_user, agent, column, dump_rows, postgres_database, save, sign_in, start, temp_dir};
+
 const EDITORS: usize = 4;
 const READERS: usize = 6;
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hoshin_soak_{name}_{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn hoshin(data: &Path, database: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hoshin"));
-    command
-        .env("HOSHIN_DATA_DIR", data)
-        .env("HOSHIN_DATABASE_URL", database)
-        .env_remove("HOSHIN_CONFIG")
-        .env("XDG_CONFIG_HOME", data);
-    command
-}
-
-fn add_editor(data: &Path, database: &str, name: &str) {
-    let mut child = hoshin(data, database)
-        .args(["user", "add", name, "--role", "editor", "--organization", "大阪市/住吉区"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{name}-password-123").unwrap();
-    assert!(child.wait().unwrap().success(), "hoshin user add {name}");
-}
-
-fn new_agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
-fn cookie(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with(&format!("{name}=")))
-        .map(|value| value[name.len() + 1..].split(';').next().unwrap_or("").to_string())
-}
-
-fn hidden(page: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker)? + marker.len();
-    Some(page[start..start + page[start..].find('"')?].to_string())
-}
-
-fn sign_in(agent: &ureq::Agent, base: &str, name: &str) -> String {
-    let mut page = agent.get(&format!("{base}/login")).call().unwrap();
-    let login = cookie(&page, "hoshin_login").unwrap();
-    let csrf = hidden(&page.body_mut().read_to_string().unwrap(), "csrf").unwrap();
-    let password = format!("{name}-password-123");
-    let response = agent
-        .post(&format!("{base}/login"))
-        .header("Cookie", &format!("hoshin_login={login}"))
-        .send_form([("csrf", csrf.as_str()), ("name", name), ("password", password.as_str()), ("next", "/edit")])
-        .unwrap();
-    assert_eq!(response.status(), 303, "{name} signs in");
-    cookie(&response, "hoshin_session").unwrap()
-}
 
 /// The server's resident memory in KiB.
 fn rss_kib(pid: u32) -> Option<u64> {
@@ -121,31 +47,18 @@ impl Tally {
 /// An editor's name and the markers of the saves it was told succeeded, in order.
 type Saved = (String, Vec<String>);
 
-const EDITOR_POLICY: &str = "/edit/%E5%A4%A7%E9%98%AA%E5%B8%82/%E4%BD%8F%E5%90%89%E5%8C%BA/2024";
-
 fn soak(engine: &str, database: &str, data: &Path) {
     let seconds: u64 = std::env::var("HOSHIN_SOAK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let pause =
         Duration::from_millis(std::env::var("HOSHIN_SOAK_PAUSE_MS").ok().and_then(|s| s.parse().ok()).unwrap_or(100));
     let names: Vec<String> = (1..=EDITORS).map(|n| format!("soak{n}")).collect();
     for name in &names {
-        add_editor(data, database, name);
+        add_user(data, Some(database), name, "editor", "大阪市/住吉区");
     }
-    let mut child = hoshin(data, database)
-        .args(["demo", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let pid = child.id();
-    let server = Running(child);
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let base = line.trim().trim_end_matches('/').to_string();
-    assert!(base.starts_with("http://127.0.0.1:"), "hoshin demo printed 「{base}」");
+    let (server, base) = start(data, Some(database), "demo");
+    let pid = server.0.id();
 
-    let agent = new_agent();
+    let agent = agent();
     let api: serde_json::Value =
         agent.get(&format!("{base}/api/v1/policies?limit=100")).call().unwrap().body_mut().read_json().unwrap();
     let mut pages: Vec<String> = vec![
@@ -181,57 +94,26 @@ fn soak(engine: &str, database: &str, data: &Path) {
         let (base, name, stop, tally, written) =
             (base.clone(), name.clone(), stop.clone(), tally.clone(), written.clone());
         threads.push(std::thread::spawn(move || {
-            let agent = new_agent();
-            let session = sign_in(&agent, &base, &name);
-            let path = format!("issues/{}/strategies/1", index + 1);
-            let item = format!("{base}{EDITOR_POLICY}/item?path={}", path.replace('/', "%2F"));
+            let agent = support::agent();
+            let session = sign_in(&agent, &base, &name).unwrap();
             let mut saved = Vec::new();
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
                 let marker = format!("{name}-{n}");
-                let mut page = match agent.get(&item).header("Cookie", &format!("hoshin_session={session}")).call() {
-                    Ok(page) if page.status() == 200 => page,
-                    Ok(page) => {
-                        tally.error(format!("{name}: GET item {}", page.status()));
-                        continue;
-                    }
-                    Err(error) => {
-                        tally.error(format!("{name}: GET item {error}"));
-                        continue;
-                    }
-                };
-                let body = page.body_mut().read_to_string().unwrap_or_default();
-                let (Some(csrf), Some(revision), Some(original)) =
-                    (hidden(&body, "csrf"), hidden(&body, "revision"), hidden(&body, "original"))
-                else {
-                    tally.error(format!("{name}: the item form has no hidden fields"));
-                    continue;
-                };
-                let bullets = format!("soak bullet {marker}");
-                let response = agent
-                    .post(&format!("{base}{EDITOR_POLICY}/item"))
-                    .header("Cookie", &format!("hoshin_session={session}"))
-                    .send_form([
-                        ("csrf", csrf.as_str()),
-                        ("revision", revision.as_str()),
-                        ("original", original.as_str()),
-                        ("path", path.as_str()),
-                        ("heading", marker.as_str()),
-                        ("bullets", bullets.as_str()),
-                    ]);
+                let outcome = save(&agent, &base, &session, index + 1, &marker);
                 // A pause between saves (HOSHIN_SOAK_PAUSE_MS, default 100 ms): each save audits the whole document,
                 // so saving flat out for ten minutes would write tens of gigabytes of audit log.
                 std::thread::sleep(pause);
-                match response {
-                    Ok(response) if response.status() == 303 => {
+                match outcome {
+                    Ok((303, _)) => {
                         tally.saves.fetch_add(1, Ordering::Relaxed);
                         saved.push(marker);
                     }
-                    Ok(response) if response.status() == 409 => {
+                    Ok((409, _)) => {
                         tally.conflicts.fetch_add(1, Ordering::Relaxed);
                     }
-                    Ok(response) => tally.error(format!("{name}: save answered {}", response.status())),
+                    Ok((status, _)) => tally.error(format!("{name}: save answered {status}")),
                     Err(error) => tally.error(format!("{name}: save failed: {error}")),
                 }
             }
@@ -241,7 +123,7 @@ fn soak(engine: &str, database: &str, data: &Path) {
     for reader in 0..READERS {
         let (base, pages, stop, tally) = (base.clone(), pages.clone(), stop.clone(), tally.clone());
         threads.push(std::thread::spawn(move || {
-            let agent = new_agent();
+            let agent = support::agent();
             let mut n = reader;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
@@ -299,48 +181,31 @@ fn soak(engine: &str, database: &str, data: &Path) {
     assert!(last <= warm + warm / 4 + 16 * 1024, "{engine}: memory grew from {warm} KiB to {last} KiB");
 
     // Every save the editors were told succeeded is one audit entry, and no other entry is theirs.
-    // The dump is read as it streams: every save audits the whole document twice, so a long run's audit log
-    // is gigabytes.
-    let mut child = hoshin(data, database).arg("dump").stdout(Stdio::piped()).spawn().unwrap();
+    // Every save an editor was told succeeded is one audit entry, in order, and no other entry is theirs.
     let written = written.lock().unwrap();
     let mut next: Vec<usize> = vec![0; written.len()];
-    let mut copy: Option<String> = None;
-    let mut table = String::new();
-    let mut columns: Vec<String> = Vec::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        if let Some(head) = line.strip_prefix("table ") {
-            let mut words = head.split(' ');
-            table = words.next().unwrap_or("").to_string();
-            columns = words.map(str::to_string).collect();
-            continue;
-        }
-        if line.starts_with("end") || !(table == "audit_log" || table == "working_copies") {
-            continue;
-        }
-        let row: serde_json::Value = serde_json::from_str(&line).unwrap();
-        let at = |name: &str| columns.iter().position(|column| column == name).unwrap();
+    let mut edited: Vec<String> = Vec::new();
+    dump_rows(data, Some(database), &["working_copies", "audit_log"], |table, columns, row| {
         if table == "working_copies" {
-            let document = row[at("document")].as_str().unwrap_or("");
-            if document.contains("soak bullet") {
-                assert!(copy.is_none(), "{engine}: one working copy was edited");
-                copy = Some(document.to_string());
+            let document = column(columns, &row, "document").as_str().unwrap_or("");
+            if document.contains("bullet soak") {
+                edited.push(document.to_string());
             }
-            continue;
+            return;
         }
-        if row[at("action")] != "edit" {
-            continue;
+        if column(columns, &row, "action") != "edit" {
+            return;
         }
-        let Some(editor) = written.iter().position(|(name, _)| row[at("actor")] == name.as_str()) else { continue };
+        let actor = column(columns, &row, "actor");
+        let Some(editor) = written.iter().position(|(name, _)| actor == name.as_str()) else { return };
         let (name, saved) = &written[editor];
         let marker = saved.get(next[editor]).unwrap_or_else(|| {
             panic!("{engine}: the audit log holds more edits by {name} than the {} it was told of", saved.len())
         });
-        let document = row[at("after")].as_str().unwrap();
+        let document = column(columns, &row, "after").as_str().unwrap();
         assert!(document.contains(&format!("\"{marker}\"")), "{engine}: {marker} is not the write audited in order");
         next[editor] += 1;
-    }
-    assert!(child.wait().unwrap().success(), "{engine}: hoshin dump");
+    });
     for ((name, saved), audited) in written.iter().zip(&next) {
         assert_eq!(
             *audited,
@@ -350,17 +215,17 @@ fn soak(engine: &str, database: &str, data: &Path) {
         );
     }
     // The working copy holds each editor's last save.
-    let copy = copy.unwrap_or_else(|| panic!("{engine}: no edited working copy"));
+    assert_eq!(edited.len(), 1, "{engine}: one working copy was edited");
     for (name, saved) in written.iter() {
         if let Some(last) = saved.last() {
-            assert!(copy.contains(&format!("\"{last}\"")), "{engine}: {name}'s last save {last} is lost");
+            assert!(edited[0].contains(&format!("\"{last}\"")), "{engine}: {name}'s last save {last} is lost");
         }
     }
 }
 
 #[test]
 fn readers_and_editors_on_sqlite() {
-    let data = temp_dir("sqlite");
+    let data = temp_dir("soak_sqlite");
     let database = format!("sqlite:{}", data.join("soak.db").display());
     soak("sqlite", &database, &data);
     let _ = std::fs::remove_dir_all(&data);
@@ -368,23 +233,7 @@ fn readers_and_editors_on_sqlite() {
 
 #[test]
 fn readers_and_editors_on_postgres() {
-    // The server scripts/test started, or a private one for this test process (as the storage tests do).
-    let base = std::env::var("HOSHIN_TEST_POSTGRES_URL").unwrap_or_else(|_| {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/test-postgres");
-        let output = Command::new(script).arg(std::process::id().to_string()).output().unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).unwrap().trim().to_string()
-    });
-    let name = format!("hoshin_soak_{}", std::process::id());
-    let created =
-        Command::new("psql").args([base.as_str(), "-q", "-c", &format!("CREATE DATABASE {name}")]).output().unwrap();
-    assert!(
-        created.status.success(),
-        "psql could not create the soak database on {base}: {}",
-        String::from_utf8_lossy(&created.stderr)
-    );
-    let (prefix, _) = base.rsplit_once('/').unwrap();
-    let data = temp_dir("postgres");
-    soak("postgres", &format!("{prefix}/{name}"), &data);
+    let data = temp_dir("soak_postgres");
+    soak("postgres", &postgres_database("hoshin_soak"), &data);
     let _ = std::fs::remove_dir_all(&data);
 }
