@@ -291,45 +291,21 @@ async fn injection_strings_in_every_parameter_change_nothing() {
     assert_eq!(get(&store, None, "/api/v1/policies").await.body, before, "nothing changed");
 }
 
-fn cookie(reply: &Reply, name: &str) -> Option<String> {
-    reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|value| value.to_str().unwrap().to_string())
-        .find(|value| value.starts_with(&format!("{name}=")))
-        .map(|value| value[name.len() + 1..].split(';').next().unwrap().to_string())
-}
-
 #[tokio::test]
 async fn a_session_chosen_before_signing_in_is_never_the_session_after() {
     let store = store().await;
     let page = get(&store, None, "/login").await;
-    let login_token = cookie(&page, "hoshin_login").unwrap();
-    let csrf = page.hidden("csrf");
+    let login_token = page.cookie("hoshin_login").unwrap();
     // An attacker plants a session token in the victim's browser, then the victim signs in.
     let planted = "attacker-chosen-session-token";
-    let body = encode(&[
-        ("csrf".into(), csrf),
-        ("name".into(), "editor".into()),
-        ("password".into(), "editor-password-123".into()),
-        ("next".into(), "/edit".into()),
-    ]);
-    let request = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, format!("hoshin_login={login_token}; hoshin_session={planted}"))
-        .body(Body::from(body))
-        .unwrap();
-    let signed_in = send(&store, request).await;
+    let cookies = format!("hoshin_login={login_token}; hoshin_session={planted}");
+    let signed_in = send(&store, login_request(&cookies, &page.hidden("csrf"), "editor", "editor-password-123")).await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
-    let session = cookie(&signed_in, "hoshin_session").unwrap();
+    let session = signed_in.cookie("hoshin_session").unwrap();
     assert_ne!(session, planted);
     assert!(session.len() >= 32, "a fresh random token");
     // The planted token is no session at all.
-    let request = Request::builder().uri("/edit").header(header::COOKIE, format!("hoshin_session={planted}"));
-    let reply = send(&store, request.body(Body::empty()).unwrap()).await;
+    let reply = get_in_session(&store, planted, "/edit").await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "sent to sign in");
     assert!(reply.location().starts_with("/login"), "{}", reply.location());
     // Signing out ends the session on the server, not only in the browser.
@@ -338,13 +314,9 @@ async fn a_session_chosen_before_signing_in_is_never_the_session_after() {
         .uri("/logout")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::COOKIE, format!("hoshin_session={session}"));
-    let csrf = {
-        let request = Request::builder().uri("/edit").header(header::COOKIE, format!("hoshin_session={session}"));
-        send(&store, request.body(Body::empty()).unwrap()).await.hidden("csrf")
-    };
+    let csrf = get_in_session(&store, &session, "/edit").await.hidden("csrf");
     send(&store, request.body(Body::from(format!("csrf={csrf}"))).unwrap()).await;
-    let request = Request::builder().uri("/edit").header(header::COOKIE, format!("hoshin_session={session}"));
-    assert_eq!(send(&store, request.body(Body::empty()).unwrap()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(get_in_session(&store, &session, "/edit").await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
@@ -376,21 +348,9 @@ async fn passwords_and_session_tokens_never_reach_the_audit_log_or_a_dump() {
     let store = store().await;
     // Sign in, change the password, create an account: every place a password passes.
     let page = get(&store, None, "/login").await;
-    let login_token = cookie(&page, "hoshin_login").unwrap();
-    let body = encode(&[
-        ("csrf".into(), page.hidden("csrf")),
-        ("name".into(), "admin".into()),
-        ("password".into(), "admin-password-123".into()),
-        ("next".into(), "/edit".into()),
-    ]);
-    let request = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, format!("hoshin_login={login_token}"))
-        .body(Body::from(body))
-        .unwrap();
-    let session = cookie(&send(&store, request).await, "hoshin_session").unwrap();
+    let cookies = format!("hoshin_login={}", page.cookie("hoshin_login").unwrap());
+    let signed_in = send(&store, login_request(&cookies, &page.hidden("csrf"), "admin", "admin-password-123")).await;
+    let session = signed_in.cookie("hoshin_session").unwrap();
     let changed = post(
         &store,
         Some("editor"),

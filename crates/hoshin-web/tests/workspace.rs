@@ -18,21 +18,8 @@ async fn signing_in_with_a_password_csrf_and_the_failure_limit() {
     let cookie = page.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let token = page.hidden("csrf");
-    let login = |name: &str, password: &str, csrf: &str| {
-        let body = encode(&[
-            ("csrf".into(), csrf.into()),
-            ("name".into(), name.into()),
-            ("password".into(), password.into()),
-            ("next".into(), "/edit".into()),
-        ]);
-        Request::builder()
-            .method("POST")
-            .uri("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, format!("hoshin_login={token}"))
-            .body(Body::from(body))
-            .unwrap()
-    };
+    let login =
+        |name: &str, password: &str, csrf: &str| login_request(&format!("hoshin_login={token}"), csrf, name, password);
     assert_eq!(send(&store, login("editor", "editor-password-123", "forged")).await.status, StatusCode::FORBIDDEN);
     let wrong = send(&store, login("editor", "wrong-password!!", &token)).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
@@ -40,16 +27,8 @@ async fn signing_in_with_a_password_csrf_and_the_failure_limit() {
     assert_eq!(send(&store, login("nobody", "whatever-password", &token)).await.status, StatusCode::UNAUTHORIZED);
     let ok = send(&store, login("editor", "editor-password-123", &token)).await;
     assert_eq!((ok.status, ok.location()), (StatusCode::SEE_OTHER, "/edit"));
-    let session = ok
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("hoshin_session="))
-        .unwrap();
-    let session_token = session.trim_start_matches("hoshin_session=").split(';').next().unwrap().to_string();
-    let request = Request::builder().uri("/edit").header(header::COOKIE, format!("hoshin_session={session_token}"));
-    let dashboard = send(&store, request.body(Body::empty()).unwrap()).await;
+    let session_token = ok.cookie("hoshin_session").unwrap();
+    let dashboard = get_in_session(&store, &session_token, "/edit").await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(dashboard.body.contains("住吉区運営方針"));
     assert_eq!(dashboard.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
@@ -68,8 +47,7 @@ async fn signing_in_with_a_password_csrf_and_the_failure_limit() {
     assert!(anonymous.location().starts_with("/login?next=%2Fedit%2F"), "{}", anonymous.location());
     // A disabled account's session ends at once.
     store.update_user("editor", &hoshin_store::UserChange::Disabled(true), "admin").await.unwrap();
-    let request = Request::builder().uri("/edit").header(header::COOKIE, format!("hoshin_session={session_token}"));
-    assert_eq!(send(&store, request.body(Body::empty()).unwrap()).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(get_in_session(&store, &session_token, "/edit").await.status, StatusCode::SEE_OTHER);
 }
 
 /// Every mutating route, as (path, form).

@@ -103,6 +103,16 @@ impl Reply {
         self.headers.get(header::LOCATION).map_or("", |value| value.to_str().unwrap())
     }
 
+    /// The value a `Set-Cookie` header of the reply gives the cookie `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|value| value.to_str().unwrap().to_string())
+            .find(|value| value.starts_with(&format!("{name}=")))
+            .map(|value| value[name.len() + 1..].split(';').next().unwrap().to_string())
+    }
+
     /// The value of a hidden field of the page's form.
     pub fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
@@ -133,6 +143,29 @@ pub async fn get(store: &Arc<dyn Store>, who: Option<&str>, path: &str) -> Reply
         request = request.header(header::COOKIE, format!("hoshin_session=token-{who}"));
     }
     send(store, request.body(Body::empty()).unwrap()).await
+}
+
+/// A GET with the raw session token `session` (one the sign-in form gave, or one an attacker chose).
+pub async fn get_in_session(store: &Arc<dyn Store>, session: &str, path: &str) -> Reply {
+    let request = Request::builder().uri(path).header(header::COOKIE, format!("hoshin_session={session}"));
+    send(store, request.body(Body::empty()).unwrap()).await
+}
+
+/// The sign-in form posted with `cookies` (the `hoshin_login` cookie the form's page set, and any other).
+pub fn login_request(cookies: &str, csrf: &str, name: &str, password: &str) -> Request<Body> {
+    let body = encode(&[
+        ("csrf".into(), csrf.into()),
+        ("name".into(), name.into()),
+        ("password".into(), password.into()),
+        ("next".into(), "/edit".into()),
+    ]);
+    Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookies)
+        .body(Body::from(body))
+        .unwrap()
 }
 
 pub fn encode(pairs: &[(String, String)]) -> String {
