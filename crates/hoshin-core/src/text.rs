@@ -108,33 +108,40 @@ fn fast_map(c: char) -> char {
     }
 }
 
+/// The NFKC form of a character that no neighbour can change, with look-alikes folded; `None` when only the
+/// full algorithm knows it. The common cases first: ASCII, kana, ideographs and circled numbers (which
+/// [`normalize`] keeps) map to themselves.
+#[inline]
+fn quick_form(c: char) -> Option<char> {
+    let cp = c as u32;
+    if cp < 0x80
+        || (0x3041..=0x3096).contains(&cp)
+        || (0x309D..=0x309E).contains(&cp)
+        || (0x30A0..=0x30FE).contains(&cp)
+        || (0x4E00..=0x9FFF).contains(&cp)
+        || circled_number(c).is_some()
+    {
+        Some(c)
+    } else if is_fast_char(c) {
+        Some(fast_map(c))
+    } else {
+        None
+    }
+}
+
 /// [`normalize`] straight into characters with whitespace removed: the input of the scanners.
 pub fn normalized_chars(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
-        let cp = c as u32;
-        // The common cases first: ASCII, kana, ideographs and circled numbers map to themselves.
-        if cp < 0x80 {
-            if !c.is_whitespace() {
-                out.push(c);
+        match quick_form(c) {
+            Some(mapped) if !mapped.is_whitespace() => out.push(mapped),
+            Some(_) => {}
+            None => {
+                // Something only the full algorithm knows: start again on the slow path.
+                out.clear();
+                out.extend(compact(text).chars());
+                break;
             }
-        } else if (0x3041..=0x3096).contains(&cp)
-            || (0x309D..=0x309E).contains(&cp)
-            || (0x30A0..=0x30FE).contains(&cp)
-            || (0x4E00..=0x9FFF).contains(&cp)
-            || circled_number(c).is_some()
-        {
-            out.push(c);
-        } else if is_fast_char(c) {
-            let mapped = fast_map(c);
-            if !mapped.is_whitespace() {
-                out.push(mapped);
-            }
-        } else {
-            // Something only the full algorithm knows: start again on the slow path.
-            out.clear();
-            out.extend(compact(text).chars());
-            break;
         }
     }
     out
@@ -154,15 +161,10 @@ pub fn compact(text: &str) -> String {
     // character by character and never combine with a neighbour.
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let mapped = if c.is_ascii() || circled_number(c).is_some() {
-            c
-        } else if is_fast_char(c) {
-            fast_map(c)
-        } else {
-            return compact_slow(text);
-        };
-        if !mapped.is_whitespace() {
-            out.push(mapped);
+        match quick_form(c) {
+            Some(mapped) if !mapped.is_whitespace() => out.push(mapped),
+            Some(_) => {}
+            None => return compact_slow(text),
         }
     }
     out

@@ -45,9 +45,7 @@ pub fn from_json(json: &str) -> Result<(PolicyContent, Option<Era>), DocumentErr
     }
     let era = match document.era.as_deref() {
         None => None,
-        Some("R") => Some(Era::Reiwa),
-        Some("H") => Some(Era::Heisei),
-        Some(other) => return Err(invalid("era", other)),
+        Some(name) => Some(Era::from_name(name).ok_or_else(|| invalid("era", name))?),
     };
     let context = ParseContext { era };
     Ok((document.into_content(context)?, era))
@@ -276,10 +274,7 @@ impl Doc {
     fn from_content(content: &PolicyContent, era: Option<Era>) -> Doc {
         Doc {
             format: FORMAT,
-            era: era.map(|era| match era {
-                Era::Reiwa => "R".to_string(),
-                Era::Heisei => "H".to_string(),
-            }),
+            era: era.map(|era| era.abbreviation().to_string()),
             head: content.head.clone(),
             title: content.title.clone(),
             goal: content.goal.clone(),

@@ -65,20 +65,12 @@ impl WebError {
 
     /// What a page says: the message, in the page's language where Hoshin words it itself.
     pub fn message_in(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (WebError::Fault(fault, _), Lang::Ja) => match fault {
-                Fault::DiskFull => "データベースのディスクがいっぱいのため、保存できません。管理者がディスクの空きを作ると、再び保存できるようになります。閲覧はこれまでどおりできます。",
-                Fault::ReadOnly => "データベースが書き込みを受け付けない状態（読み取り専用）のため、保存できません。管理者に連絡してください。閲覧はこれまでどおりできます。",
-                Fault::Unreachable => "データベースに接続できません。しばらくしてからもう一度お試しください。",
-            }
-            .to_string(),
-            (WebError::Fault(fault, _), Lang::En) => match fault {
-                Fault::DiskFull => "The database's disk is full, so nothing can be saved. Saving works again once an administrator frees space on it; reading works as before.",
-                Fault::ReadOnly => "The database does not accept writes (it is read-only), so nothing can be saved. Tell an administrator; reading works as before.",
-                Fault::Unreachable => "The database cannot be reached. Try again in a moment.",
-            }
-            .to_string(),
-            (other, _) => other.message().to_string(),
+        let w = crate::i18n::words(lang);
+        match self {
+            WebError::Fault(Fault::DiskFull, _) => w.fault_disk_full.to_string(),
+            WebError::Fault(Fault::ReadOnly, _) => w.fault_read_only.to_string(),
+            WebError::Fault(Fault::Unreachable, _) => w.fault_unreachable.to_string(),
+            other => other.message().to_string(),
         }
     }
 }

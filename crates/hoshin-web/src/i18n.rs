@@ -149,6 +149,10 @@ pub struct Words {
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub error_title: &'static str,
+    /// What a page says while the database's surroundings fail (`hoshin_store::Fault`).
+    pub fault_disk_full: &'static str,
+    pub fault_read_only: &'static str,
+    pub fault_unreachable: &'static str,
 }
 
 pub const JA: Words = Words {
@@ -296,6 +300,9 @@ pub const JA: Words = Words {
     not_found_title: "ページが見つかりません",
     not_found_body: "お探しのページは見つかりませんでした。一覧から探すか、検索をお使いください。",
     error_title: "表示できません",
+    fault_disk_full: "データベースのディスクがいっぱいのため、保存できません。管理者がディスクの空きを作ると、再び保存できるようになります。閲覧はこれまでどおりできます。",
+    fault_read_only: "データベースが書き込みを受け付けない状態（読み取り専用）のため、保存できません。管理者に連絡してください。閲覧はこれまでどおりできます。",
+    fault_unreachable: "データベースに接続できません。しばらくしてからもう一度お試しください。",
 };
 
 pub const EN: Words = Words {
@@ -443,6 +450,9 @@ pub const EN: Words = Words {
     not_found_title: "Page not found",
     not_found_body: "There is no page at this address. Start from the overview or use the search.",
     error_title: "Cannot show this page",
+    fault_disk_full: "The database's disk is full, so nothing can be saved. Saving works again once an administrator frees space on it; reading works as before.",
+    fault_read_only: "The database does not accept writes (it is read-only), so nothing can be saved. Tell an administrator; reading works as before.",
+    fault_unreachable: "The database cannot be reached. Try again in a moment.",
 };
 
 pub fn words(lang: Lang) -> &'static Words {

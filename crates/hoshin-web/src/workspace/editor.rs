@@ -567,16 +567,6 @@ async fn back_off(attempt: u32) {
     tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
 }
 
-/// Every attempt found the policy changed again: others are saving it without pause.
-fn busy(lang: Lang) -> WebError {
-    WebError::Conflict(match lang {
-        Lang::Ja => {
-            "ほかの人がこの運営方針を続けて保存しているため、保存できませんでした。もう一度保存してください。".into()
-        }
-        Lang::En => "others are saving this policy without pause, so it was not saved: save again".into(),
-    })
-}
-
 async fn commit(
     state: &AppState,
     account: &Account,
@@ -634,7 +624,7 @@ pub async fn save_item(
             Err(_) => continue,
         }
     }
-    Err(busy(account.lang)).or_page(&chrome)
+    Err(WebError::Conflict(work_words(account.lang).busy.to_string())).or_page(&chrome)
 }
 
 fn conflict(
@@ -699,7 +689,7 @@ pub async fn create_item(
             return Ok(response);
         }
     }
-    Err(busy(account.lang)).or_page(&chrome)
+    Err(WebError::Conflict(work_words(account.lang).busy.to_string())).or_page(&chrome)
 }
 
 /// Checks that the item a structural form names is still the one the editor saw.

@@ -111,6 +111,8 @@ pub struct WorkWords {
     pub not_canonical: &'static str,
     pub another_policy: &'static str,
     pub another_era: &'static str,
+    /// Every attempt of a save found the policy changed again by others.
+    pub busy: &'static str,
     pub not_saved_sheet: &'static str,
 }
 
@@ -222,6 +224,7 @@ pub const JA: WorkWords = WorkWords {
     choose_file: "ファイルを選んでください。",
     not_canonical: "Hoshinのデータ形式のブック（またはそのCSV）ではありません。「作業中の版をダウンロード」で得たブックを編集して読み込んでください。",
     another_policy: "このブックは別の運営方針のものです",
+    busy: "ほかの人がこの運営方針を続けて保存しているため、保存できませんでした。もう一度保存してください。",
     another_era: "このブックは元号のない年（「6年度」など）を別の元号で読むよう指定しています。この運営方針から書き出したブックを使ってください",
     not_saved_sheet: "次の問題があるため、読み込めませんでした。何も保存されていません。",
 };
@@ -334,6 +337,7 @@ pub const EN: WorkWords = WorkWords {
     choose_file: "Choose a file.",
     not_canonical: "Not a Hoshin data workbook (or its CSV): edit the workbook from 「Download the working copy」 and upload that.",
     another_policy: "This workbook belongs to another policy",
+    busy: "Others are saving this policy without pause, so it was not saved: save again.",
     another_era: "This workbook reads years without an era (「6年度」) in another era than this policy; use a workbook exported from this policy",
     not_saved_sheet: "The file could not be read for these reasons. Nothing has been saved.",
 };
