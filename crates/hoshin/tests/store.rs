@@ -132,7 +132,16 @@ fn a_writer_killed_mid_import_leaves_no_partial_policy() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(wait_ms));
+        // Wait until the writer has written policies (its WAL grows past the migrations), however slow the
+        // machine, then a little more, different each round, so that the kill lands mid-import.
+        let wal = dir.join("data").join("hoshin.db-wal");
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while std::fs::metadata(&wal).map_or(0, |meta| meta.len()) < 2_000_000 {
+            assert!(std::time::Instant::now() < deadline, "round {round}: the writer wrote nothing in 60 s");
+            assert!(writer.try_wait().unwrap().is_none(), "round {round}: the writer finished before it was killed");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(wait_ms / 4));
         assert!(writer.try_wait().unwrap().is_none(), "round {round}: the writer finished before it was killed");
         writer.kill().unwrap(); // SIGKILL on Unix
         writer.wait().unwrap();
