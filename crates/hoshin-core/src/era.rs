@@ -9,7 +9,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::text::{compact, kanji_digit, starts_with_at};
+use crate::text::{chars, compact, kanji_digit, starts_with_at};
 use crate::Lang;
 
 /// A Japanese era. Only the eras that occur in policy documents are modelled.
@@ -194,9 +194,9 @@ pub(crate) struct ScannedYear {
 /// Returns `Err` with the reason when the text looks like a year but cannot be one, `Ok(None)` when it does
 /// not look like a year at all.
 pub(crate) fn scan_year(chars: &[char], context: Option<Era>) -> Result<Option<ScannedYear>, FiscalYearError> {
-    let (era, mut pos, form) = if starts_with_at(chars, 0, "令和") {
+    let (era, mut pos, form) = if starts_with_at(chars, 0, chars!("令和")) {
         (Some(Era::Reiwa), 2, YearForm::Era)
-    } else if starts_with_at(chars, 0, "平成") {
+    } else if starts_with_at(chars, 0, chars!("平成")) {
         (Some(Era::Heisei), 2, YearForm::Era)
     } else if matches!(chars.first(), Some('R' | 'r')) && chars.get(1).is_some_and(char::is_ascii_digit) {
         (Some(Era::Reiwa), 1, YearForm::Abbreviated)

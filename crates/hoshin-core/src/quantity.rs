@@ -8,7 +8,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::number::{group_thousands, Number};
-use crate::text::{is_dash, normalized_chars, starts_with_at};
+use crate::text::{chars, is_dash, normalized_chars, starts_with_at};
 
 /// The unit of a quantity. Percent and percentage points differ: 「5%増」 of 40 % is 42 %, 「5ポイント増」 is 45 %.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -172,65 +172,65 @@ pub enum QuantityError {
 }
 
 /// Counter words recognised after a number, longest first so that 「校園」 wins over 「校」.
-const COUNTERS: &[&str] = &[
-    "%",
-    "ポイント",
-    "か所",
-    "カ所",
-    "ヶ所",
-    "箇所",
-    "店舗",
-    "施設",
-    "事業",
-    "種類",
-    "時間",
-    "校園",
-    "団体",
-    "地域",
-    "世帯",
-    "件",
-    "人",
-    "名",
-    "回",
-    "校",
-    "園",
-    "台",
-    "部",
-    "社",
-    "戸",
-    "本",
-    "冊",
-    "枚",
-    "日",
-    "分",
-    "円",
-    "点",
-    "歳",
+const COUNTERS: &[&[char]] = &[
+    chars!("%"),
+    chars!("ポイント"),
+    chars!("か所"),
+    chars!("カ所"),
+    chars!("ヶ所"),
+    chars!("箇所"),
+    chars!("店舗"),
+    chars!("施設"),
+    chars!("事業"),
+    chars!("種類"),
+    chars!("時間"),
+    chars!("校園"),
+    chars!("団体"),
+    chars!("地域"),
+    chars!("世帯"),
+    chars!("件"),
+    chars!("人"),
+    chars!("名"),
+    chars!("回"),
+    chars!("校"),
+    chars!("園"),
+    chars!("台"),
+    chars!("部"),
+    chars!("社"),
+    chars!("戸"),
+    chars!("本"),
+    chars!("冊"),
+    chars!("枚"),
+    chars!("日"),
+    chars!("分"),
+    chars!("円"),
+    chars!("点"),
+    chars!("歳"),
 ];
 
 /// Words that end an unknown counter: comparators and the clauses that follow a value in a target.
 /// 「年度」 (a year) and 「ヶ月に」 (a frequency, 「2ヶ月に1回」) are never the start of a counter: written back, such a
 /// value would read as a year or a frequency (found by fuzzing).
-const UNIT_STOPS: &[&str] = &[
-    "目標",
-    "新規",
-    "以上",
-    "以下",
-    "未満",
-    "超",
-    "を",
-    "程度",
-    "とする",
-    "かつ",
-    "増",
-    "減",
-    "の",
-    "年度",
-    "ヶ月に",
-    "か月に",
-    "カ月に",
-    "ヵ月に",
-    "ケ月に",
+const UNIT_STOPS: &[&[char]] = &[
+    chars!("目標"),
+    chars!("新規"),
+    chars!("以上"),
+    chars!("以下"),
+    chars!("未満"),
+    chars!("超"),
+    chars!("を"),
+    chars!("程度"),
+    chars!("とする"),
+    chars!("かつ"),
+    chars!("増"),
+    chars!("減"),
+    chars!("の"),
+    chars!("年度"),
+    chars!("ヶ月に"),
+    chars!("か月に"),
+    chars!("カ月に"),
+    chars!("ヵ月に"),
+    chars!("ケ月に"),
 ];
 
 /// Reads a measured value. Full-width digits and signs are accepted.
@@ -318,26 +318,26 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         return None;
     }
     let mut pos = 0;
-    let starts_with = |pos: usize, prefix: &str| starts_with_at(chars, pos, prefix);
+    let starts_with = |pos: usize, prefix: &[char]| starts_with_at(chars, pos, prefix);
     // Frequency prefixes.
     let mut per = None;
     let mut each = false;
     for (prefix, period) in [
-        ("毎年", Per::Year),
-        ("毎月", Per::Month),
-        ("毎週", Per::Week),
-        ("年", Per::Year),
-        ("月", Per::Month),
-        ("週", Per::Week),
-        ("日", Per::Day),
+        (chars!("毎年"), Per::Year),
+        (chars!("毎月"), Per::Month),
+        (chars!("毎週"), Per::Week),
+        (chars!("年"), Per::Year),
+        (chars!("月"), Per::Month),
+        (chars!("週"), Per::Week),
+        (chars!("日"), Per::Day),
     ] {
-        if starts_with(0, prefix) && chars.get(prefix.chars().count()).is_some_and(|c| c.is_ascii_digit()) {
+        if starts_with(0, prefix) && chars.get(prefix.len()).is_some_and(|c| c.is_ascii_digit()) {
             per = Some(period);
-            pos = prefix.chars().count();
+            pos = prefix.len();
             break;
         }
     }
-    if per.is_none() && starts_with(0, "各") && chars.get(1).is_some_and(char::is_ascii_digit) {
+    if per.is_none() && starts_with(0, chars!("各")) && chars.get(1).is_some_and(char::is_ascii_digit) {
         each = true;
         pos = 1;
     }
@@ -345,11 +345,11 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         // 「2ヶ月に1回」
         let digits_end = chars.iter().take_while(|c| c.is_ascii_digit()).count();
         if digits_end > 0 {
-            for marker in ["ヶ月に", "か月に", "カ月に", "ケ月に"] {
+            for marker in [chars!("ヶ月に"), chars!("か月に"), chars!("カ月に"), chars!("ケ月に")] {
                 if starts_with(digits_end, marker) {
                     let months: String = chars[..digits_end].iter().collect();
                     per = Some(Per::Months(months.parse().ok()?));
-                    pos = digits_end + marker.chars().count();
+                    pos = digits_end + marker.len();
                 }
             }
         }
@@ -378,7 +378,7 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         value = Number::ZERO.checked_sub(value)?;
     }
     // 万 as a multiplier inside a count: 「1万人」.
-    if chars.get(pos) == Some(&'万') && !starts_with(pos, "万円") {
+    if chars.get(pos) == Some(&'万') && !starts_with(pos, chars!("万円")) {
         value = value.checked_mul(Number::from_integer(10_000))?;
         // Found by fuzzing: 「222222222222222万」 is more digits than a value written out can have.
         if !value.fits_digits() {
@@ -386,9 +386,9 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         }
         pos += 1;
     }
-    if starts_with(pos, "回") {
+    if starts_with(pos, chars!("回")) {
         pos += 1;
-        let approximate = starts_with(pos, "程度");
+        let approximate = starts_with(pos, chars!("程度"));
         if approximate {
             pos += 2;
         }
@@ -401,13 +401,13 @@ pub(crate) fn scan_quantity(chars: &[char]) -> Option<ScannedQuantity> {
         return None;
     }
     let unit = COUNTERS.iter().find(|word| starts_with(pos, word)).map(|word| {
-        pos += word.chars().count();
+        pos += word.len();
         match *word {
-            "%" => Unit::Percent,
-            "ポイント" => Unit::PercentagePoint,
-            "円" => Unit::Yen,
-            "点" => Unit::Point,
-            other => Unit::Counter(other.to_string()),
+            ['%'] => Unit::Percent,
+            ['ポ', 'イ', 'ン', 'ト'] => Unit::PercentagePoint,
+            ['円'] => Unit::Yen,
+            ['点'] => Unit::Point,
+            other => Unit::Counter(other.iter().collect()),
         }
     });
     let unit = match unit {

@@ -16,7 +16,7 @@ use thiserror::Error;
 use crate::era::{scan_year, Era, FiscalYear, FiscalYearError};
 use crate::number::Number;
 use crate::quantity::{parse_stars, scan_quantity, Per, Quantity, Reading, Unit};
-use crate::text::{chars_to_string, normalized_chars, starts_with_at};
+use crate::text::{chars, chars_to_string, normalized_chars_and_same_prefix, prefix_string, starts_with_at};
 use crate::Lang;
 
 impl Period {
@@ -247,27 +247,27 @@ pub enum TargetError {
     ConflictingPeriods(String),
 }
 
-const TAIL_PHRASES: &[&str] = &[
-    "を確保する",
-    "を確保",
-    "を維持する",
-    "を維持",
-    "を達成する",
-    "を達成",
-    "をめざす",
-    "を目指す",
-    "とする",
-    "にする",
-    "となる",
-    "である",
-    "をめざします",
-    "とします",
+const TAIL_PHRASES: &[&[char]] = &[
+    chars!("を確保する"),
+    chars!("を確保"),
+    chars!("を維持する"),
+    chars!("を維持"),
+    chars!("を達成する"),
+    chars!("を達成"),
+    chars!("をめざす"),
+    chars!("を目指す"),
+    chars!("とする"),
+    chars!("にする"),
+    chars!("となる"),
+    chars!("である"),
+    chars!("をめざします"),
+    chars!("とします"),
 ];
 
 /// Parses a target, or a whole indicator sentence ending in one.
 pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetError> {
     let original = text.trim();
-    let mut chars = normalized_chars(original);
+    let (mut chars, same) = normalized_chars_and_same_prefix(original);
     while matches!(chars.last(), Some('。' | '.' | '、' | ',')) {
         chars.pop();
     }
@@ -277,18 +277,20 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
     let unreadable = || TargetError::Unreadable(original.to_string());
 
     let mut change_label = None;
-    for (word, change) in
-        [("目標値UP", TargetChange::Raised), ("目標値修正", TargetChange::Reset), ("新規指標", TargetChange::New)]
-    {
-        if ends_with(&chars, word) {
-            chars.truncate(chars.len() - word.chars().count());
+    for (word, change) in [
+        (chars!("目標値UP"), TargetChange::Raised),
+        (chars!("目標値修正"), TargetChange::Reset),
+        (chars!("新規指標"), TargetChange::New),
+    ] {
+        if chars.ends_with(word) {
+            chars.truncate(chars.len() - word.len());
             change_label = Some(change);
             break;
         }
     }
     for phrase in TAIL_PHRASES {
-        if ends_with(&chars, phrase) {
-            chars.truncate(chars.len() - phrase.chars().count());
+        if chars.ends_with(phrase) {
+            chars.truncate(chars.len() - phrase.len());
             break;
         }
     }
@@ -322,9 +324,12 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
             subject_head = prefix;
             let joined = match (prefix.is_empty(), trailing) {
                 (true, None) => None,
-                (false, None) => Some(chars_to_string(prefix)),
+                // The first part's prefix starts the sentence, where most of it is as written.
+                (false, None) => Some(prefix_string(original, &chars, same, prefix.len())),
                 (true, Some(trailing)) => Some(trailing),
-                (false, Some(trailing)) => Some(format!("{}({trailing})", chars_to_string(prefix))),
+                (false, Some(trailing)) => {
+                    Some(format!("{}({trailing})", prefix_string(original, &chars, same, prefix.len())))
+                }
             };
             subject = joined;
         } else {
@@ -382,24 +387,19 @@ pub fn parse_target(text: &str, context: ParseContext) -> Result<Target, TargetE
     Ok(Target { original: original.to_string(), subject, period, conditions, each, change_label })
 }
 
-fn ends_with(chars: &[char], suffix: &str) -> bool {
-    let mut rest = chars.iter().rev();
-    suffix.chars().rev().all(|c| rest.next() == Some(&c))
-}
-
 /// Splits a compound target at 「かつ」.
 fn split_compound(chars: &[char]) -> Vec<&[char]> {
-    const SEPARATOR: [char; 2] = ['か', 'つ'];
     let mut parts = Vec::with_capacity(1);
     let mut start = 0;
-    let mut i = 0;
-    while i + SEPARATOR.len() <= chars.len() {
-        if chars[i] == SEPARATOR[0] && chars[i + 1] == SEPARATOR[1] {
-            parts.push(&chars[start..i]);
-            i += SEPARATOR.len();
-            start = i;
+    let mut from = 0;
+    while let Some(offset) = chars[from..].iter().position(|&c| c == 'か') {
+        let at = from + offset;
+        if chars.get(at + 1) == Some(&'つ') {
+            parts.push(&chars[start..at]);
+            start = at + 2;
+            from = start;
         } else {
-            i += 1;
+            from = at + 1;
         }
     }
     parts.push(&chars[start..]);
@@ -449,13 +449,29 @@ fn find_core(chars: &[char], context: ParseContext, original: &str) -> Result<Op
     Ok(None)
 }
 
+/// The characters a target core can start with, as a 64-bit filter on the low bits of the code point: most
+/// characters of a sentence are rejected by one test before the exact match in [`is_candidate_start`].
+const CANDIDATE_FILTER: u64 = {
+    const STARTS: &[char] = chars!("0123456789RH(令平毎各前対全☆★年月週星");
+    let mut filter = 0u64;
+    let mut index = 0;
+    while index < STARTS.len() {
+        filter |= 1 << (STARTS[index] as u32 % 64);
+        index += 1;
+    }
+    filter
+};
+
 fn is_candidate_start(chars: &[char], start: usize) -> bool {
     let c = chars[start];
+    if CANDIDATE_FILTER & (1 << (c as u32 % 64)) == 0 {
+        return false;
+    }
     let previous = start.checked_sub(1).map(|i| chars[i]);
-    let after_number = previous.is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',');
     match c {
         '0'..='9' => {
             // Not inside a number, and not the year of an era name that an earlier start already covers.
+            let after_number = previous.is_some_and(|p| p.is_ascii_digit() || p == '.' || p == ',');
             let after_era = start >= 2 && matches!(chars[start - 2..start], ['令', '和'] | ['平', '成']);
             let after_abbreviation = matches!(previous, Some('R' | 'H' | 'r' | 'h'));
             !after_number && !after_era && !after_abbreviation
@@ -474,21 +490,22 @@ fn is_candidate_start(chars: &[char], start: usize) -> bool {
 fn parse_core(chars: &[char], context: ParseContext) -> Result<Option<Core>, FiscalYearError> {
     let mut pos = 0;
     let mut period = None;
-    if starts_with_at(chars, 0, "毎年度") || starts_with_at(chars, 0, "各年度") {
+    if starts_with_at(chars, 0, chars!("毎年度")) || starts_with_at(chars, 0, chars!("各年度")) {
         period = Some(Period::EveryYear { until: None });
         pos = 3;
     } else if let Some(year) = scan_year(chars, context.era)? {
         let after = year.len;
-        if starts_with_at(chars, after, "まで毎年度") || starts_with_at(chars, after, "まで各年度") {
+        if starts_with_at(chars, after, chars!("まで毎年度")) || starts_with_at(chars, after, chars!("まで各年度"))
+        {
             period = Some(Period::EveryYear { until: Some(year.year) });
             pos = after + 5;
-        } else if starts_with_at(chars, after, "までの毎年度") {
+        } else if starts_with_at(chars, after, chars!("までの毎年度")) {
             period = Some(Period::EveryYear { until: Some(year.year) });
             pos = after + 6;
-        } else if starts_with_at(chars, after, "までに") {
+        } else if starts_with_at(chars, after, chars!("までに")) {
             period = Some(Period::ByDeadline(year.year));
             pos = after + 3;
-        } else if starts_with_at(chars, after, "において") {
+        } else if starts_with_at(chars, after, chars!("において")) {
             period = Some(Period::ByDeadline(year.year));
             pos = after + 4;
         } else if chars.get(after) == Some(&'~') {
@@ -497,10 +514,10 @@ fn parse_core(chars: &[char], context: ParseContext) -> Result<Option<Core>, Fis
                 return Ok(None);
             };
             let rest = after + 1 + to.len;
-            let Some(marker_len) = ["の合計", "の累計", "合計", "累計"]
+            let Some(marker_len) = [chars!("の合計"), chars!("の累計"), chars!("合計"), chars!("累計")]
                 .iter()
                 .find(|m| starts_with_at(chars, rest, m))
-                .map(|m| m.chars().count())
+                .map(|m| m.len())
             else {
                 return Ok(None);
             };
@@ -604,19 +621,16 @@ fn parse_condition(
 }
 
 fn parse_comparator(chars: &[char]) -> Option<(Comparator, usize)> {
-    const WORDS: &[(&str, Comparator)] = &[
-        ("以上", Comparator::AtLeast),
-        ("以下", Comparator::AtMost),
-        ("未満", Comparator::LessThan),
-        ("を上回る", Comparator::MoreThan),
-        ("を下回る", Comparator::LessThan),
-        ("を超える", Comparator::MoreThan),
-        ("超", Comparator::MoreThan),
+    const WORDS: &[(&[char], Comparator)] = &[
+        (chars!("以上"), Comparator::AtLeast),
+        (chars!("以下"), Comparator::AtMost),
+        (chars!("未満"), Comparator::LessThan),
+        (chars!("を上回る"), Comparator::MoreThan),
+        (chars!("を下回る"), Comparator::LessThan),
+        (chars!("を超える"), Comparator::MoreThan),
+        (chars!("超"), Comparator::MoreThan),
     ];
-    WORDS
-        .iter()
-        .find(|(word, _)| starts_with_at(chars, 0, word))
-        .map(|(word, comparator)| (*comparator, word.chars().count()))
+    WORDS.iter().find(|(word, _)| starts_with_at(chars, 0, word)).map(|(word, comparator)| (*comparator, word.len()))
 }
 
 /// 「(…)」 at the start: its contents and the characters used.
@@ -639,7 +653,7 @@ fn cumulative_range(chars: &[char], context: ParseContext) -> Result<Option<Peri
     if !matches!(chars.get(from.len), Some('~' | '-' | 'か')) {
         return Ok(None);
     }
-    let skip = if starts_with_at(chars, from.len, "から") { 2 } else { 1 };
+    let skip = if starts_with_at(chars, from.len, chars!("から")) { 2 } else { 1 };
     let Some(to) = scan_year(&chars[from.len + skip..], context.era)? else {
         return Ok(None);
     };
@@ -659,7 +673,7 @@ fn parse_scale(chars: &[char]) -> Option<(Quantity, Number, usize)> {
         _ => (chars, 0, false),
     };
     let digits_end = inner.iter().take_while(|c| c.is_ascii_digit() || **c == '.').count();
-    if digits_end == 0 || !starts_with_at(inner, digits_end, "点満点中") {
+    if digits_end == 0 || !starts_with_at(inner, digits_end, chars!("点満点中")) {
         return None;
     }
     let max = Number::parse_decimal_chars(inner[..digits_end].iter().copied())?;
@@ -696,17 +710,22 @@ fn parse_star_run(chars: &[char]) -> Option<(Quantity, usize)> {
 
 /// Relative targets. Returns the change, whether the basis is the previous year's end, and characters used.
 fn parse_relative(chars: &[char]) -> Option<(Change, bool, usize)> {
-    const BASES: &[(&str, bool)] = &[
-        ("前年度末実績比", true),
-        ("前年度末比", true),
-        ("前年度実績比", false),
-        ("前年度比", false),
-        ("対前年度比", false),
-        ("対前年比", false),
-        ("前年比", false),
+    const BASES: &[(&[char], bool)] = &[
+        (chars!("前年度末実績比"), true),
+        (chars!("前年度末比"), true),
+        (chars!("前年度実績比"), false),
+        (chars!("前年度比"), false),
+        (chars!("対前年度比"), false),
+        (chars!("対前年比"), false),
+        (chars!("前年比"), false),
     ];
-    const LEVELS: &[(&str, bool)] =
-        &[("前年度末実績", true), ("前年度末", true), ("前年度実績", false), ("前年度", false), ("前年実績", false)];
+    const LEVELS: &[(&[char], bool)] = &[
+        (chars!("前年度末実績"), true),
+        (chars!("前年度末"), true),
+        (chars!("前年度実績"), false),
+        (chars!("前年度"), false),
+        (chars!("前年実績"), false),
+    ];
     if !matches!(chars.first(), Some('前' | '対')) {
         return None;
     }
@@ -714,12 +733,15 @@ fn parse_relative(chars: &[char]) -> Option<(Change, bool, usize)> {
         if !starts_with_at(chars, 0, base) {
             continue;
         }
-        let mut pos = base.chars().count();
-        for (word, change) in
-            [("増加", Change::Increase), ("増", Change::Increase), ("減少", Change::Decrease), ("減", Change::Decrease)]
-        {
+        let mut pos = base.len();
+        for (word, change) in [
+            (chars!("増加"), Change::Increase),
+            (chars!("増"), Change::Increase),
+            (chars!("減少"), Change::Decrease),
+            (chars!("減"), Change::Decrease),
+        ] {
             if starts_with_at(chars, pos, word) {
-                return Some((change, *year_end_basis, pos + word.chars().count()));
+                return Some((change, *year_end_basis, pos + word.len()));
             }
         }
         let scanned = scan_quantity(&chars[pos..])?;
@@ -727,19 +749,20 @@ fn parse_relative(chars: &[char]) -> Option<(Change, bool, usize)> {
             return None;
         };
         pos += scanned.len;
-        if starts_with_at(chars, pos, "以上") {
+        if starts_with_at(chars, pos, chars!("以上")) {
             pos += 2;
         }
-        let increase = if starts_with_at(chars, pos, "増加") || starts_with_at(chars, pos, "アップ") {
-            pos += if starts_with_at(chars, pos, "増加") { 2 } else { 3 };
+        let increase = if starts_with_at(chars, pos, chars!("増加")) || starts_with_at(chars, pos, chars!("アップ"))
+        {
+            pos += if starts_with_at(chars, pos, chars!("増加")) { 2 } else { 3 };
             true
-        } else if starts_with_at(chars, pos, "増") {
+        } else if starts_with_at(chars, pos, chars!("増")) {
             pos += 1;
             true
-        } else if starts_with_at(chars, pos, "減少") {
+        } else if starts_with_at(chars, pos, chars!("減少")) {
             pos += 2;
             false
-        } else if starts_with_at(chars, pos, "減") {
+        } else if starts_with_at(chars, pos, chars!("減")) {
             pos += 1;
             false
         } else {
@@ -757,16 +780,16 @@ fn parse_relative(chars: &[char]) -> Option<(Change, bool, usize)> {
         if !starts_with_at(chars, 0, level) {
             continue;
         }
-        let pos = level.chars().count();
+        let pos = level.len();
         for (word, change) in [
-            ("以上", Change::NoWorse),
-            ("を上回る", Change::Increase),
-            ("を超える", Change::Increase),
-            ("以下", Change::NoHigher),
-            ("を下回る", Change::Decrease),
+            (chars!("以上"), Change::NoWorse),
+            (chars!("を上回る"), Change::Increase),
+            (chars!("を超える"), Change::Increase),
+            (chars!("以下"), Change::NoHigher),
+            (chars!("を下回る"), Change::Decrease),
         ] {
             if starts_with_at(chars, pos, word) {
-                return Some((change, *year_end_basis, pos + word.chars().count()));
+                return Some((change, *year_end_basis, pos + word.len()));
             }
         }
     }
@@ -802,8 +825,29 @@ impl Target {
                 out.push_str(label);
                 // 「…率2」 followed by 「100%」 would merge into one number.
                 // 「令和」 followed by 「0」 would read as a year.
+                // 「全」, 「年」, 「前」… followed by a value would start the value (「全☆」 all stars, 「学年2回」
+                // twice a year), taking the character from the label (found by the round-trip property test).
                 let era = ["令和", "平成", "昭和"].iter().any(|era| label.ends_with(era));
-                if era || label.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == ',') {
+                let starts_a_value = |c: char| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(
+                            c,
+                            '.' | ','
+                                | '全'
+                                | '各'
+                                | '毎'
+                                | '前'
+                                | '対'
+                                | '年'
+                                | '月'
+                                | '週'
+                                | '日'
+                                | '星'
+                                | '☆'
+                                | '★'
+                        )
+                };
+                if era || label.ends_with(starts_a_value) {
                     out.push('の');
                 }
             }
@@ -1056,6 +1100,9 @@ mod tests {
             ("前年度比5ポイント増", Period::SingleYear, "前年度比5ポイント増"),
             ("前年度比10%減", Period::SingleYear, "前年度比10%減"),
             ("15%未満", Period::SingleYear, "15%未満"),
+            // A label ending in a character that can start a value keeps it apart with 「の」.
+            ("0かつ全：☆", Period::SingleYear, "0 かつ 全の☆"),
+            ("学年:2回かつ受験率100%", Period::SingleYear, "学年の2回 かつ 受験率100%"),
         ];
         for (text, period, rendered) in cases {
             let target = parse(text);

@@ -131,20 +131,77 @@ fn quick_form(c: char) -> Option<char> {
 
 /// [`normalize`] straight into characters with whitespace removed: the input of the scanners.
 pub fn normalized_chars(text: &str) -> Vec<char> {
+    normalized_chars_and_same_prefix(text).0
+}
+
+/// [`normalized_chars`], and how many of the first characters `text` already had: those characters are
+/// `text`'s first bytes, which [`prefix_string`] copies instead of encoding them again.
+pub fn normalized_chars_and_same_prefix(text: &str) -> (Vec<char>, usize) {
     let mut out = Vec::with_capacity(text.len());
+    let mut same = usize::MAX;
     for c in text.chars() {
-        match quick_form(c) {
-            Some(mapped) if !mapped.is_whitespace() => out.push(mapped),
-            Some(_) => {}
-            None => {
-                // Something only the full algorithm knows: start again on the slow path.
-                out.clear();
-                out.extend(compact(text).chars());
-                break;
+        // [`quick_form`] and the whitespace test in one match, the most common ranges first: this runs on
+        // every character of every target sentence and actual.
+        let mapped = match c as u32 {
+            0x09..=0x0D | 0x20 | 0x3000 => {
+                same = same.min(out.len());
+                continue;
             }
+            0x00..=0x7F | 0x4E00..=0x9FFF | 0x3041..=0x3096 | 0x309D..=0x309E | 0x30A0..=0x30FE => c,
+            cp @ 0xFF01..=0xFF5E => fold_lookalike(char::from_u32(cp - 0xFEE0).unwrap_or(c)),
+            0x3001..=0x3003
+            | 0x3005..=0x3007
+            | 0x300C..=0x3011
+            | 0x2014
+            | 0x2015
+            | 0x203B
+            | 0x2460..=0x2473
+            | 0x25CB
+            | 0x25CF
+            | 0x2605
+            | 0x2606
+            | 0x3251..=0x325F
+            | 0x32B1..=0x32BF => c,
+            0x301C => '~',
+            0x2212 => '-',
+            _ => match quick_form(c) {
+                Some(mapped) if !mapped.is_whitespace() => mapped,
+                Some(_) => {
+                    same = same.min(out.len());
+                    continue;
+                }
+                None => {
+                    // Something only the full algorithm knows: start again on the slow path.
+                    same = 0;
+                    out.clear();
+                    out.extend(compact(text).chars());
+                    break;
+                }
+            },
+        };
+        if mapped != c {
+            same = same.min(out.len());
+        }
+        out.push(mapped);
+    }
+    let same = same.min(out.len());
+    (out, same)
+}
+
+/// `chars[..len]` as a string, where `chars` and `same` come from [`normalized_chars_and_same_prefix`] over
+/// `text`: within the unchanged prefix, a copy of `text`'s bytes.
+pub fn prefix_string(text: &str, chars: &[char], same: usize, len: usize) -> String {
+    if len <= same {
+        // `len_utf8` without branches, which the compiler turns into vector arithmetic.
+        let bytes = chars[..len]
+            .iter()
+            .map(|&c| 1 + usize::from(c >= '\u{80}') + usize::from(c >= '\u{800}') + usize::from(c >= '\u{10000}'))
+            .sum();
+        if let Some(prefix) = text.get(..bytes) {
+            return prefix.to_string();
         }
     }
-    out
+    chars_to_string(&chars[..len.min(chars.len())])
 }
 
 /// Collects characters into a string, allocating once.
@@ -240,10 +297,75 @@ pub fn is_cjk(c: char) -> bool {
     )
 }
 
-/// Whether `chars[pos..]` starts with `prefix`: the scanners' one way to look ahead.
-pub fn starts_with_at(chars: &[char], pos: usize, prefix: &str) -> bool {
-    let mut rest = chars.get(pos..).unwrap_or_default().iter();
-    prefix.chars().all(|c| rest.next() == Some(&c))
+/// Whether `chars[pos..]` starts with `prefix`: the scanners' one way to look ahead. Words are written with
+/// [`chars!`], so that no comparison decodes UTF-8.
+pub fn starts_with_at(chars: &[char], pos: usize, prefix: &[char]) -> bool {
+    chars.get(pos..).is_some_and(|rest| rest.starts_with(prefix))
+}
+
+/// Whether `chars` ends with `suffix`.
+pub fn ends_with_chars(chars: &[char], suffix: &[char]) -> bool {
+    chars.ends_with(suffix)
+}
+
+/// A string literal as a `&'static [char]`, decoded at compile time: the words the scanners look for.
+macro_rules! chars {
+    ($text:literal) => {{
+        const CHARS: [char; $crate::text::char_count($text)] = $crate::text::to_chars($text);
+        const SLICE: &[char] = &CHARS;
+        SLICE
+    }};
+}
+pub(crate) use chars;
+
+/// The number of characters in `text`, at compile time (for [`chars!`]).
+pub const fn char_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut index, mut count) = (0, 0);
+    while index < bytes.len() {
+        // Every byte that is not a continuation byte starts a character.
+        if bytes[index] & 0xC0 != 0x80 {
+            count += 1;
+        }
+        index += 1;
+    }
+    count
+}
+
+const fn continuation(bytes: &[u8], index: usize) -> u32 {
+    (bytes[index] as u32) & 0x3F
+}
+
+/// The characters of `text`, at compile time (for [`chars!`]); `N` is its [`char_count`].
+pub const fn to_chars<const N: usize>(text: &str) -> [char; N] {
+    let bytes = text.as_bytes();
+    let mut out = ['\0'; N];
+    let (mut index, mut count) = (0, 0);
+    while index < bytes.len() {
+        let lead = bytes[index] as u32;
+        let (code, len) = if lead < 0x80 {
+            (lead, 1)
+        } else if lead < 0xE0 {
+            (((lead & 0x1F) << 6) | continuation(bytes, index + 1), 2)
+        } else if lead < 0xF0 {
+            (((lead & 0x0F) << 12) | (continuation(bytes, index + 1) << 6) | continuation(bytes, index + 2), 3)
+        } else {
+            (
+                ((lead & 0x07) << 18)
+                    | (continuation(bytes, index + 1) << 12)
+                    | (continuation(bytes, index + 2) << 6)
+                    | continuation(bytes, index + 3),
+                4,
+            )
+        };
+        out[count] = match char::from_u32(code) {
+            Some(c) => c,
+            None => panic!("a &str holds only characters"),
+        };
+        count += 1;
+        index += len;
+    }
+    out
 }
 
 /// A dash or bar as documents print it: 「－」 (no value, in a previous-year column), 「—」 (not achieved, in a
@@ -352,6 +474,25 @@ mod tests {
         for text in ["か\u{3099}", "は\u{309A}", "か\u{309B}", "テ\u{3099}スト"] {
             assert_eq!(normalized_chars(text).iter().collect::<String>(), reference(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn prefix_strings_are_the_normalized_prefixes() {
+        for text in [
+            "区民意識調査で「Ａ」と回答する割合を令和１０年度末までに５５％以上",
+            "①防災訓練の参加者数を 前年度比 10%増",
+            "ｶﾀｶﾅの指標",
+            "すべて as written 43.9%",
+            "",
+        ] {
+            let (chars, same) = normalized_chars_and_same_prefix(text);
+            assert_eq!(chars, normalized_chars(text), "{text}");
+            for len in 0..=chars.len() {
+                assert_eq!(prefix_string(text, &chars, same, len), chars_to_string(&chars[..len]), "{text} {len}");
+            }
+        }
+        assert_eq!(normalized_chars_and_same_prefix("区民の５５％").1, 3, "up to the first full-width digit");
+        assert_eq!(normalized_chars_and_same_prefix("区民 の").1, 2, "up to the first space");
     }
 
     #[test]
