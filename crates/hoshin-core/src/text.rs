@@ -216,14 +216,25 @@ pub fn chars_to_string(chars: &[char]) -> String {
 pub fn compact(text: &str) -> String {
     // The common case in one pass: ASCII, kana, common ideographs, full-width ASCII and circled numbers map
     // character by character and never combine with a neighbour.
+    // Characters that map to themselves are copied a run at a time; only the others are pushed one by one.
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match quick_form(c) {
-            Some(mapped) if !mapped.is_whitespace() => out.push(mapped),
-            Some(_) => {}
-            None => return compact_slow(text),
+    let mut run = 0;
+    for (index, c) in text.char_indices() {
+        let mapped = match c as u32 {
+            0x21..=0x7E | 0x4E00..=0x9FFF | 0x3041..=0x3096 | 0x309D..=0x309E | 0x30A0..=0x30FE => continue,
+            _ => match quick_form(c) {
+                Some(mapped) if mapped == c && !c.is_whitespace() => continue,
+                Some(mapped) => mapped,
+                None => return compact_slow(text),
+            },
+        };
+        out.push_str(&text[run..index]);
+        if !mapped.is_whitespace() {
+            out.push(mapped);
         }
+        run = index + c.len_utf8();
     }
+    out.push_str(&text[run..]);
     out
 }
 
@@ -279,7 +290,11 @@ pub fn original_prefix_len(original: &str, normalized_len: usize) -> usize {
         if count >= normalized_len {
             return index;
         }
-        count += normalize(c.encode_utf8(&mut buffer)).chars().count();
+        // A character with a quick form is one character normalised; only the others go through NFKC.
+        count += match quick_form(c) {
+            Some(_) => 1,
+            None => normalize(c.encode_utf8(&mut buffer)).chars().count(),
+        };
     }
     original.len()
 }
@@ -470,6 +485,10 @@ mod tests {
             let text = format!("a{c}か");
             assert_eq!(normalized_chars(&text).iter().collect::<String>(), reference(&text), "U+{cp:04X}");
             assert_eq!(compact(&text), reference(&text), "U+{cp:04X}");
+            if quick_form(c).is_some() {
+                // `original_prefix_len` counts such a character as one, without normalising it.
+                assert_eq!(normalize(&c.to_string()).chars().count(), 1, "U+{cp:04X}");
+            }
         }
         for text in ["か\u{3099}", "は\u{309A}", "か\u{309B}", "テ\u{3099}スト"] {
             assert_eq!(normalized_chars(text).iter().collect::<String>(), reference(text), "{text:?}");

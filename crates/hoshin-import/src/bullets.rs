@@ -128,25 +128,25 @@ pub(crate) fn starts_with_marker(text: &str) -> bool {
 /// item tags are lost, is split after each 「。」 that a space follows.
 pub(crate) fn split_items(text: &str) -> Vec<String> {
     let mut items = Vec::new();
-    let mut current = String::new();
+    let mut start = 0;
     let mut previous_space = true;
     let mut marked = false;
-    for c in text.chars() {
+    let mut push = |item: &str| {
+        if !item.trim().is_empty() {
+            items.push(item.trim().to_string());
+        }
+    };
+    for (index, c) in text.char_indices() {
         if matches!(c, '・' | '●' | '•') && previous_space {
             marked = true;
-            if !current.trim().is_empty() {
-                items.push(current.trim().to_string());
-            }
-            current.clear();
+            push(&text[start..index]);
+            start = index + c.len_utf8();
             previous_space = false;
             continue;
         }
         previous_space = c.is_whitespace();
-        current.push(c);
     }
-    if !current.trim().is_empty() {
-        items.push(current.trim().to_string());
-    }
+    push(&text[start..]);
     // Sentences split only where a space follows a 「。」, so a line without one is a single item.
     if !marked && items.len() == 1 && (text.contains("。 ") || text.contains("。\u{3000}")) {
         let sentences: Vec<String> = text

@@ -80,7 +80,10 @@ impl Document {
                 let raw = raw.strip_suffix('\r').unwrap_or(raw);
                 let cells: Vec<String> =
                     raw.split('\t').map(clean_cell).filter(|cell| !cell.trim().is_empty()).collect();
-                let compact = compact(&cells.concat());
+                let compact = match &cells[..] {
+                    [cell] => compact(cell),
+                    cells => compact(&cells.concat()),
+                };
                 Line { number: index + 1, cells, compact }
             })
             .collect();
@@ -112,6 +115,10 @@ impl Document {
 /// Removes HTML tags and markdown emphasis from a cell. Paragraph and list-item tags become line breaks
 /// (`\n`) so that the paragraphs of a cell stay apart; a markdown list marker becomes 「・」.
 pub(crate) fn clean_cell(cell: &str) -> String {
+    // Most cells of a text document have no markup at all: trim them and copy once.
+    if !cell.bytes().any(|b| matches!(b, b'<' | b'*' | b'&' | b'-')) {
+        return cell.trim().to_string();
+    }
     let mut out = String::with_capacity(cell.len());
     let mut rest = cell;
     while let Some(start) = rest.find('<') {

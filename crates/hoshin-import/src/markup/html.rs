@@ -117,29 +117,34 @@ impl Pending {
     /// Adds text that starts on source line `line`, collapsing HTML whitespace (or keeping line breaks as
     /// paragraph breaks in `<pre>`).
     fn add(&mut self, text: &str, mut line: usize, region: Option<&'static str>, link: bool, pre: bool) {
-        for c in text.chars() {
-            if c == '\n' && pre {
-                self.paragraph();
-            } else if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
-                if !self.text.is_empty() && !self.text.ends_with([' ', '\n']) {
-                    self.text.push(' ');
-                }
-            } else {
+        // A run of text at a time, up to the next HTML whitespace character (each one byte).
+        let mut rest = text;
+        while !rest.is_empty() {
+            let end = rest.find([' ', '\t', '\n', '\r', '\u{c}']).unwrap_or(rest.len());
+            let run = &rest[..end];
+            if !run.is_empty() {
                 if self.first == 0 {
                     self.first = line;
                     self.region = region;
                 }
                 self.last = line;
-                self.text.push(c);
+                self.text.push_str(run);
                 if link {
-                    self.link_chars += 1;
+                    self.link_chars += run.chars().count();
                 } else {
-                    self.other_text.push(c);
+                    self.other_text.push_str(run);
                 }
             }
-            if c == '\n' {
+            let Some(&space) = rest.as_bytes().get(end) else { break };
+            if space == b'\n' && pre {
+                self.paragraph();
+            } else if !self.text.is_empty() && !self.text.ends_with([' ', '\n']) {
+                self.text.push(' ');
+            }
+            if space == b'\n' {
                 line += 1;
             }
+            rest = &rest[end + 1..];
         }
     }
 

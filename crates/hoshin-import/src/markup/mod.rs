@@ -123,7 +123,10 @@ pub(crate) fn flatten(text: &str, format: Format) -> Flat {
     flat.merges = merges;
     // A cell of nothing but spaces (「&nbsp;」) is no cell, and a row of such cells no row: its lines are markup.
     for row in &mut flat.rows {
-        row.cells.retain(|cell| !compact(cell).is_empty());
+        // A visible ASCII character, kana or ideograph is text as it stands; only other cells are normalised.
+        let plainly_text =
+            |cell: &str| cell.chars().any(|c| matches!(c as u32, 0x21..=0x7E | 0x3041..=0x30FE | 0x4E00..=0x9FFF));
+        row.cells.retain(|cell| plainly_text(cell) || !compact(cell).is_empty());
     }
     flat.rows.retain(|row| !row.cells.is_empty());
     // Lines that hold text of no row but lie inside one's span (a cell over several lines) belong to it;

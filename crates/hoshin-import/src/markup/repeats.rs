@@ -38,12 +38,15 @@ pub(crate) fn merge(rows: &mut Vec<Row>) -> (Vec<(usize, LineUse)>, Vec<Merge>) 
     let mut merges = Vec::new();
     // Indexes of table runs that were kept, the latest last.
     let mut kept: Vec<usize> = Vec::new();
+    // The compacted cells of each kept run, worked out once: a run is compared with up to three later ones.
+    let mut run_keys: Vec<Vec<Vec<String>>> = vec![Vec::new(); runs.len()];
     for index in 0..runs.len() {
         if runs[index].first().is_none_or(|row| row.table.is_none()) || runs[index].len() < 2 {
             continue;
         }
+        run_keys[index] = runs[index].iter().map(keys).collect();
         let candidate = kept.iter().rev().take(3).copied().find_map(|earlier| {
-            align(&runs[earlier], &runs[index])
+            align(&run_keys[earlier], &run_keys[index])
                 .filter(|pairs| repeats(&runs[earlier], &runs[index], pairs))
                 .map(|pairs| (earlier, pairs))
         });
@@ -51,6 +54,7 @@ pub(crate) fn merge(rows: &mut Vec<Row>) -> (Vec<(usize, LineUse)>, Vec<Merge>) 
             Some((earlier, pairs)) => {
                 let repeat = std::mem::take(&mut runs[index]);
                 let (merged, report, lost) = combine(std::mem::take(&mut runs[earlier]), repeat, &pairs);
+                run_keys[earlier] = merged.iter().map(keys).collect();
                 runs[earlier] = merged;
                 dropped.extend(lost);
                 merges.push(report);
@@ -90,16 +94,14 @@ fn relation(a: &[String], b: &[String]) -> Option<Kind> {
 }
 
 /// The best in-order pairing of `a`'s rows with `b`'s (most shared text), as (row of a, row of b, kind).
-fn align(a: &[Row], b: &[Row]) -> Option<Vec<(usize, usize, Kind)>> {
-    let a_keys: Vec<Vec<String>> = a.iter().map(keys).collect();
-    let b_keys: Vec<Vec<String>> = b.iter().map(keys).collect();
+fn align(a_keys: &[Vec<String>], b_keys: &[Vec<String>]) -> Option<Vec<(usize, usize, Kind)>> {
     let length = |cells: &[String]| cells.iter().map(|cell| cell.chars().count()).sum::<usize>();
     // What two paired rows share: all of it when the same, the fewer cells when one lost some.
     let weight = |i: usize, j: usize| -> Option<(usize, Kind)> {
         let kind = relation(&a_keys[i], &b_keys[j])?;
         Some((length(&a_keys[i]).min(length(&b_keys[j])).max(1), kind))
     };
-    let (n, m) = (a.len(), b.len());
+    let (n, m) = (a_keys.len(), b_keys.len());
     // best[i][j]: the most shared text pairing a[i..] with b[j..].
     let mut best = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
