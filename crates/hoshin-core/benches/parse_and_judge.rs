@@ -9,50 +9,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hoshin_core::{judge, parse_measure, parse_target, Era, FiscalYear, Measure, Observation, ParseContext, Rule};
+use hoshin_core::{judge, parse_measure, parse_target, Era, Measure, Observation, ParseContext, Rule};
 
-const ITEMS: usize = 100_000;
-
-struct Item {
-    text: String,
-    year: FiscalYear,
-    actual: String,
-    previous: String,
-}
-
-/// The sample sentences (source, year, text), from the acceptance-test data.
-fn sentences() -> Vec<String> {
-    include_str!("../tests/data/sample-targets.txt")
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .filter_map(|line| line.split('\t').nth(2).map(str::to_string))
-        .collect()
-}
-
-fn corpus() -> Vec<Item> {
-    let sentences = sentences();
-    // A small linear congruential generator: deterministic, no dependency.
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) as u32
-    };
-    (0..ITEMS)
-        .map(|i| {
-            // Items come in runs of 20: one indicator over FY2005–2024.
-            let text = sentences[(i / 20) % sentences.len()].clone();
-            let year = FiscalYear::new(2005 + (i % 20) as i32).unwrap();
-            let value = next() % 1000;
-            let previous = next() % 1000;
-            Item {
-                text,
-                year,
-                actual: format!("{}.{}%", value / 10, value % 10),
-                previous: format!("{}.{}%", previous / 10, previous % 10),
-            }
-        })
-        .collect()
-}
+#[path = "support/corpus.rs"]
+mod corpus;
+use corpus::{corpus, ITEMS};
 
 fn benches(c: &mut Criterion) {
     let corpus = corpus();

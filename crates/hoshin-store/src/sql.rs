@@ -1582,28 +1582,30 @@ impl Store for SqlStore {
                     .await?
             }
         };
+        // Every candidate is scored; only the hits returned get a snippet.
         let mut hits = Vec::new();
         for row in &rows {
-            let normalized: String = row.try_get("normalized")?;
-            let Some(occurrences) = query.occurrences(&normalized) else { continue };
+            let normalized: &str = row.try_get("normalized")?;
+            let Some(occurrences) = query.occurrences(normalized) else { continue };
             let field: String = row.try_get("field")?;
             let score = u32::try_from(occurrences).unwrap_or(u32::MAX).saturating_mul(search::field_weight(&field));
             let position: i64 = row.try_get("position")?;
             hits.push((
                 position,
+                normalized,
                 SearchHit {
                     key: PolicyKey {
                         organization: organization_from(row.try_get("city")?, row.try_get("name")?),
                         fiscal_year: fiscal_year_from(row.try_get("fiscal_year")?)?,
                     },
                     version_id: row.try_get("version_id")?,
-                    snippet: query.snippet(&normalized, 80),
+                    snippet: String::new(),
                     field,
                     score,
                 },
             ));
         }
-        hits.sort_by(|(pa, a), (pb, b)| {
+        hits.sort_by(|(pa, _, a), (pb, _, b)| {
             b.score
                 .cmp(&a.score)
                 .then(b.key.fiscal_year.cmp(&a.key.fiscal_year))
@@ -1611,7 +1613,11 @@ impl Store for SqlStore {
                 .then(a.key.organization.name.cmp(&b.key.organization.name))
                 .then(pa.cmp(pb))
         });
-        Ok(hits.into_iter().take(limit).map(|(_, hit)| hit).collect())
+        Ok(hits
+            .into_iter()
+            .take(limit)
+            .map(|(_, normalized, hit)| SearchHit { snippet: query.snippet(normalized, 80), ..hit })
+            .collect())
     }
 
     async fn counts(&self) -> Result<Counts> {
