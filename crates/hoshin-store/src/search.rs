@@ -125,6 +125,34 @@ pub fn index_grams(normalized: &str) -> Vec<String> {
     out
 }
 
+/// [`index_grams`] joined by spaces, as the index is given them — built without a string per gram: every
+/// import and load computes it for every field.
+pub fn index_grams_joined(normalized: &str) -> String {
+    // A gram as its characters, the second absent for a single character; sorted and deduplicated as pairs.
+    let mut keys: Vec<(char, Option<char>)> = Vec::new();
+    for word in normalized.split(|c: char| !c.is_alphanumeric()) {
+        let mut chars = word.chars();
+        let Some(mut previous) = chars.next() else { continue };
+        keys.push((previous, None));
+        for c in chars {
+            keys.push((previous, Some(c)));
+            keys.push((c, None));
+            previous = c;
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let mut out = String::with_capacity(keys.len() * 7);
+    for (first, second) in keys {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push(first);
+        out.extend(second);
+    }
+    out
+}
+
 /// A query: terms separated by spaces, all of which must occur.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Query {
@@ -205,6 +233,14 @@ mod tests {
         assert_eq!(grams(&normalized("防災訓練")), ["災訓", "訓練", "防災"]);
         assert_eq!(grams("a"), ["a"]);
         assert!(index_grams("防災").contains(&"防".to_string()));
+        // The joined form holds the same grams.
+        for text in ["防災 町会", "防災訓練を行う", "a", "npoとの連携 2024年度", "", " 、 "] {
+            let text = normalized(text);
+            let joined = index_grams_joined(&text);
+            let mut joined: Vec<&str> = joined.split(' ').filter(|gram| !gram.is_empty()).collect();
+            joined.sort_unstable();
+            assert_eq!(joined, index_grams(&text), "{text}");
+        }
     }
 
     #[test]

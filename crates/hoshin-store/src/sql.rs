@@ -83,11 +83,24 @@ impl SqlStore {
         Ok(store)
     }
 
-    /// Applies pending migrations.
+    /// Applies pending migrations. A migration that changes how search is indexed empties the entries
+    /// (SQLite 0007); they are rebuilt here, in one transaction, when versions exist but no entry does.
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        let unindexed: i64 = sqlx::query(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM versions) AND NOT EXISTS (SELECT 1 FROM search_entries) \
+             THEN 1 ELSE 0 END AS unindexed",
+        )
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("unindexed")?;
+        if unindexed == 1 {
+            let mut tx = self.write_transaction().await?;
+            self.rebuild_search(&mut tx).await?;
+            tx.commit().await?;
         }
         Ok(())
     }
@@ -651,7 +664,7 @@ impl SearchRows {
     fn add(&mut self, backend: Backend, policy_id: i64, version_id: i64, content: &PolicyContent) {
         for (position, field) in search::fields(content).into_iter().enumerate() {
             let normalized = search::normalized(&field.text);
-            let grams = search::index_grams(&normalized).join(" ");
+            let grams = search::index_grams_joined(&normalized);
             let mut entry = vec![
                 Param::Int(Some(policy_id)),
                 Param::Int(Some(version_id)),

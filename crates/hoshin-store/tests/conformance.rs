@@ -995,6 +995,48 @@ async fn backup_while_in_use_and_restore(store: Arc<dyn Store>, _pool: sqlx::Any
     assert!(error.to_string().contains("neither an SQLite database nor a Hoshin dump"), "{error}");
 }
 
+/// A database whose search entries are gone (as after SQLite migration 0007, which changes how grams are
+/// indexed and empties them) gets them back, the same, when it is next opened; a reindexed policy replaces
+/// its rows in the contentless gram index.
+#[tokio::test]
+async fn search_entries_are_rebuilt_when_a_database_opens_without_them() {
+    let url = sqlite_url();
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&url).await.unwrap());
+    for (file_name, text) in samples() {
+        store.import(import_of(&file_name, &text)).await.unwrap();
+    }
+    let before = store.search("防災 地域", &SearchFilter::default(), 50).await.unwrap();
+    assert!(!before.is_empty());
+    let pool = SqlStore::open(&url).await.unwrap().pool().clone();
+    sqlx::query("INSERT INTO search_grams (search_grams) VALUES ('delete-all')").execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM search_entries").execute(&pool).await.unwrap();
+    assert!(store.search("防災 地域", &SearchFilter::default(), 50).await.unwrap().is_empty());
+    drop(store);
+    let reopened: Arc<dyn Store> = Arc::new(SqlStore::open(&url).await.unwrap());
+    assert_eq!(reopened.search("防災 地域", &SearchFilter::default(), 50).await.unwrap(), before);
+    // Importing a sample again reindexes its policy: its old rows leave the gram index, the hits stay the same.
+    let (file_name, text) = samples().into_iter().next().unwrap();
+    let mut again = import_of(&file_name, &text);
+    again.source = hoshin_store::Source::Editor;
+    reopened.import(again).await.unwrap();
+    // The same fields of the same policies, now in the new version.
+    let found = |hits: Vec<hoshin_store::SearchHit>| -> Vec<(String, String, u32, String)> {
+        hits.into_iter().map(|hit| (hit.key.organization.name, hit.field, hit.score, hit.snippet)).collect()
+    };
+    assert_eq!(found(reopened.search("防災 地域", &SearchFilter::default(), 50).await.unwrap()), found(before));
+    let (entries, grams): (i64, i64) = {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM search_entries) AS entries, (SELECT COUNT(*) FROM search_grams) AS grams",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        (sqlx::Row::try_get(&row, "entries").unwrap(), sqlx::Row::try_get(&row, "grams").unwrap())
+    };
+    assert_eq!(entries, grams, "every entry has one row in the gram index, no more");
+    reopened.check().await.unwrap();
+}
+
 /// The dump is the same bytes from either engine: SQLite → PostgreSQL → SQLite.
 #[tokio::test]
 async fn a_database_moves_between_engines_losslessly() {
