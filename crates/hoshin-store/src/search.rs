@@ -153,6 +153,12 @@ pub fn index_grams_joined(normalized: &str) -> String {
     out
 }
 
+/// The token that marks the entries of a FY `fiscal_year` policy in the gram index: 「fy2024」. Grams are one
+/// or two characters, so no gram is ever one of these.
+pub fn year_token(fiscal_year: hoshin_core::FiscalYear) -> String {
+    format!("fy{}", fiscal_year.start_year())
+}
+
 /// A query: terms separated by spaces, all of which must occur.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Query {

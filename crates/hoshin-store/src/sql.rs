@@ -66,6 +66,9 @@ impl SqlStore {
                     sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *connection).await?;
                     sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *connection).await?;
                     sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *connection).await?;
+                    // 32 MB of page cache per connection (SQLite's default is 2 MB): a search over a national data
+                    // set reads a few thousand entries, which then stay in memory for the next one.
+                    sqlx::query("PRAGMA cache_size = -32768").execute(&mut *connection).await?;
                     Ok(())
                 })
             })
@@ -519,6 +522,7 @@ impl SqlStore {
         tx: &mut Transaction<'_, Any>,
         policy_id: i64,
         version_id: i64,
+        fiscal_year: FiscalYear,
         content: &PolicyContent,
     ) -> Result<()> {
         if self.backend == Backend::Sqlite {
@@ -529,7 +533,7 @@ impl SqlStore {
         }
         sqlx::query("DELETE FROM search_entries WHERE policy_id = $1").bind(policy_id).execute(&mut **tx).await?;
         let mut rows = SearchRows::default();
-        rows.add(self.backend, policy_id, version_id, content);
+        rows.add(self.backend, policy_id, version_id, fiscal_year, content);
         self.write_search_rows(tx, rows).await
     }
 
@@ -572,18 +576,22 @@ impl SqlStore {
     /// policies per statement.
     pub(crate) async fn rebuild_search(&self, tx: &mut Transaction<'_, Any>) -> Result<()> {
         let latest = sqlx::query(
-            "SELECT v.policy_id, v.id FROM versions v \
+            "SELECT v.policy_id, v.id, p.fiscal_year FROM versions v JOIN policies p ON p.id = v.policy_id \
              WHERE v.seq = (SELECT MAX(w.seq) FROM versions w WHERE w.policy_id = v.policy_id) ORDER BY v.policy_id",
         )
         .fetch_all(&mut **tx)
         .await?;
-        let ids: Vec<(i64, i64)> =
-            latest.iter().map(|row| Ok((row.try_get("policy_id")?, row.try_get("id")?))).collect::<Result<_>>()?;
+        let ids: Vec<(i64, i64, FiscalYear)> = latest
+            .iter()
+            .map(|row| {
+                Ok((row.try_get("policy_id")?, row.try_get("id")?, fiscal_year_from(row.try_get("fiscal_year")?)?))
+            })
+            .collect::<Result<_>>()?;
         for chunk in ids.chunks(200) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!("SELECT id, document FROM versions WHERE id IN ({})", placeholders.join(", "));
             let mut query = sqlx::query(trusted(sql));
-            for (_, version_id) in chunk {
+            for (_, version_id, _) in chunk {
                 query = query.bind(*version_id);
             }
             let documents: HashMap<i64, String> = query
@@ -594,11 +602,11 @@ impl SqlStore {
                 .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
                 .collect::<Result<_>>()?;
             let mut rows = SearchRows::default();
-            for (policy_id, version_id) in chunk {
+            for (policy_id, version_id, fiscal_year) in chunk {
                 let document =
                     documents.get(version_id).ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))?;
                 let (content, _) = document::from_json(document)?;
-                rows.add(self.backend, *policy_id, *version_id, &content);
+                rows.add(self.backend, *policy_id, *version_id, *fiscal_year, &content);
             }
             self.write_search_rows(tx, rows).await?;
         }
@@ -661,10 +669,21 @@ struct SearchRows {
 }
 
 impl SearchRows {
-    fn add(&mut self, backend: Backend, policy_id: i64, version_id: i64, content: &PolicyContent) {
+    fn add(
+        &mut self,
+        backend: Backend,
+        policy_id: i64,
+        version_id: i64,
+        fiscal_year: FiscalYear,
+        content: &PolicyContent,
+    ) {
+        let year = search::year_token(fiscal_year);
         for (position, field) in search::fields(content).into_iter().enumerate() {
             let normalized = search::normalized(&field.text);
-            let grams = search::index_grams_joined(&normalized);
+            let mut grams = search::index_grams_joined(&normalized);
+            // The policy's year is a token of its own, so that a search can ask the index for one year at a time.
+            grams.push(' ');
+            grams.push_str(&year);
             let mut entry = vec![
                 Param::Int(Some(policy_id)),
                 Param::Int(Some(version_id)),
@@ -683,9 +702,10 @@ impl SearchRows {
 }
 
 /// How many index candidates a search ranks at most: the newest fields first, so that a common word over a
-/// national data set costs a bounded time. Both engines order candidates the same way, so they rank the same.
+/// national data set costs a bounded time. Both engines order candidates the same way, so they rank the same:
+/// by fiscal year, newest first (a query per year), then as below within a year.
 const SEARCH_CANDIDATES: i64 = 3_000;
-const CANDIDATE_ORDER: &str = "p.fiscal_year DESC, o.city, o.name, e.position";
+const CANDIDATE_ORDER: &str = "o.city, o.name, e.position";
 
 /// A value to bind in a multi-row statement.
 #[derive(Clone, Debug, PartialEq)]
@@ -971,7 +991,7 @@ impl Store for SqlStore {
         }
         let (continued_series, new_series) =
             self.write_series(&mut tx, organization_id, import.key.fiscal_year, version_id, &import.content).await?;
-        self.write_search(&mut tx, policy_id, version_id, &import.content).await?;
+        self.write_search(&mut tx, policy_id, version_id, import.key.fiscal_year, &import.content).await?;
         let (file_name, sha256) = match &import.source {
             Source::Import { file_name, sha256 } => (Some(file_name.as_str()), Some(sha256.as_str())),
             Source::Editor => (None, None),
@@ -1180,7 +1200,7 @@ impl Store for SqlStore {
             .await?
             .try_get("organization_id")?;
         self.write_series(&mut tx, organization_id, key.fiscal_year, version_id, &content).await?;
-        self.write_search(&mut tx, policy_id, version_id, &content).await?;
+        self.write_search(&mut tx, policy_id, version_id, key.fiscal_year, &content).await?;
         let after = serde_json::json!({ "version": version.seq, "stage": stage.code() });
         audit(&mut tx, author, "publish", &entity(key), None, Some(json_string(&after))).await?;
         tx.commit().await?;
@@ -1555,46 +1575,65 @@ impl Store for SqlStore {
         let grams = query.grams();
         let columns = "e.id, e.position, e.field, e.normalized, e.version_id, p.fiscal_year, o.city, o.name";
         let joins = "JOIN policies p ON p.id = e.policy_id JOIN organizations o ON o.id = p.organization_id";
-        // The filter's conditions follow the query's two parameters.
-        let mut conditions = String::new();
-        if filter.organization.is_some() {
-            conditions.push_str(" AND o.city = $3 AND o.name = $4");
-        }
-        if filter.fiscal_year.is_some() {
-            let n = if filter.organization.is_some() { 5 } else { 3 };
-            conditions.push_str(&format!(" AND p.fiscal_year = ${n}"));
-        }
-        let bind_filter = |mut query: QueryBuilder<'static>| {
+        // The organization filter's conditions follow the query's two parameters.
+        let conditions = if filter.organization.is_some() { " AND o.city = $3 AND o.name = $4" } else { "" };
+        let sql = match self.backend {
+            // The candidates are chosen and ordered by their ids alone; only those chosen are read whole.
+            Backend::Sqlite => format!(
+                "SELECT {columns} FROM (SELECT e.id AS candidate FROM search_grams g \
+                 JOIN search_entries e ON e.id = g.rowid {joins} WHERE search_grams MATCH $1{conditions} \
+                 ORDER BY {CANDIDATE_ORDER} LIMIT $2) c JOIN search_entries e ON e.id = c.candidate {joins}"
+            ),
+            Backend::Postgres => format!(
+                "SELECT {columns} FROM search_entries e {joins} WHERE e.grams @@ CAST($1 AS tsquery){conditions} \
+                 ORDER BY {CANDIDATE_ORDER} LIMIT $2"
+            ),
+        };
+        // The newest candidates first, a year at a time through the year tokens of the index, until there are
+        // enough: a common word over a national data set then joins and sorts one year's matches, not ten.
+        // On SQLite, counting the index's matches costs little: when they are few, every match is a candidate
+        // and one query over all years takes them in the same order.
+        let few = match self.backend {
+            Backend::Sqlite if filter.fiscal_year.is_none() => {
+                let expression = grams.iter().map(|gram| format!("\"{gram}\"")).collect::<Vec<_>>().join(" AND ");
+                let matches: i64 =
+                    sqlx::query("SELECT COUNT(*) AS matches FROM search_grams WHERE search_grams MATCH $1")
+                        .bind(expression)
+                        .fetch_one(&self.pool)
+                        .await?
+                        .try_get("matches")?;
+                matches <= SEARCH_CANDIDATES
+            }
+            _ => false,
+        };
+        let years: Vec<Option<i64>> = match filter.fiscal_year {
+            Some(year) => vec![Some(i64::from(year.start_year()))],
+            None if few => vec![None],
+            None => sqlx::query("SELECT DISTINCT fiscal_year FROM policies ORDER BY fiscal_year DESC")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| row.try_get("fiscal_year").map(Some))
+                .collect::<std::result::Result<_, _>>()?,
+        };
+        let mut rows = Vec::new();
+        for year in years {
+            let remaining = SEARCH_CANDIDATES - i64::try_from(rows.len()).unwrap_or(SEARCH_CANDIDATES);
+            if remaining <= 0 {
+                break;
+            }
+            let year = year.map(fiscal_year_from).transpose()?.map(search::year_token);
+            let tokens = grams.iter().chain(year.as_ref());
+            let expression = match self.backend {
+                Backend::Sqlite => tokens.map(|gram| format!("\"{gram}\"")).collect::<Vec<_>>().join(" AND "),
+                Backend::Postgres => tokens.map(|gram| format!("'{gram}'")).collect::<Vec<_>>().join(" & "),
+            };
+            let mut statement = sqlx::query(trusted(sql.clone())).bind(expression).bind(remaining);
             if let Some(organization) = &filter.organization {
-                query = query.bind_organization(organization);
+                statement = statement.bind_organization(organization);
             }
-            if let Some(fiscal_year) = filter.fiscal_year {
-                query = query.bind(i64::from(fiscal_year.start_year()));
-            }
-            query
-        };
-        let rows = match self.backend {
-            Backend::Sqlite => {
-                let expression: Vec<String> = grams.iter().map(|gram| format!("\"{gram}\"")).collect();
-                let sql = format!(
-                    "SELECT {columns} FROM search_grams g JOIN search_entries e ON e.id = g.rowid {joins} \
-                     WHERE search_grams MATCH $1{conditions} ORDER BY {CANDIDATE_ORDER} LIMIT $2"
-                );
-                bind_filter(sqlx::query(trusted(sql)).bind(expression.join(" AND ")).bind(SEARCH_CANDIDATES))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            Backend::Postgres => {
-                let expression: Vec<String> = grams.iter().map(|gram| format!("'{gram}'")).collect();
-                let sql = format!(
-                    "SELECT {columns} FROM search_entries e {joins} WHERE e.grams @@ CAST($1 AS tsquery){conditions} \
-                     ORDER BY {CANDIDATE_ORDER} LIMIT $2"
-                );
-                bind_filter(sqlx::query(trusted(sql)).bind(expression.join(" & ")).bind(SEARCH_CANDIDATES))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+            rows.extend(statement.fetch_all(&self.pool).await?);
+        }
         // Every candidate is scored; only the hits returned get a snippet.
         let mut hits = Vec::new();
         for row in &rows {
