@@ -587,6 +587,11 @@ impl SqlStore {
                 Ok((row.try_get("policy_id")?, row.try_get("id")?, fiscal_year_from(row.try_get("fiscal_year")?)?))
             })
             .collect::<Result<_>>()?;
+        let mut pending: Option<tokio::task::JoinHandle<Result<SearchRows>>> = None;
+        // A task's panic is a bug here, reported as an error rather than taking the server down.
+        let joined = |outcome: std::result::Result<Result<SearchRows>, tokio::task::JoinError>| {
+            outcome.map_err(|error| StoreError::Database(format!("rebuilding the search index failed: {error}")))?
+        };
         for chunk in ids.chunks(200) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!("SELECT id, document FROM versions WHERE id IN ({})", placeholders.join(", "));
@@ -601,14 +606,27 @@ impl SqlStore {
                 .iter()
                 .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
                 .collect::<Result<_>>()?;
-            let mut rows = SearchRows::default();
-            for (policy_id, version_id, fiscal_year) in chunk {
-                let document =
-                    documents.get(version_id).ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))?;
-                let (content, _) = document::from_json(document)?;
-                rows.add(self.backend, *policy_id, *version_id, *fiscal_year, &content);
+            // The rows of this chunk are worked out on another thread while the database writes the previous
+            // chunk's: reading the documents back and finding their grams takes about a third of a rebuild.
+            let backend = self.backend;
+            let chunk = chunk.to_vec();
+            let next = tokio::task::spawn_blocking(move || -> Result<SearchRows> {
+                let mut rows = SearchRows::default();
+                for (policy_id, version_id, fiscal_year) in chunk {
+                    let document = documents
+                        .get(&version_id)
+                        .ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))?;
+                    let (content, _) = document::from_json(document)?;
+                    rows.add(backend, policy_id, version_id, fiscal_year, &content);
+                }
+                Ok(rows)
+            });
+            if let Some(previous) = pending.replace(next) {
+                self.write_search_rows(tx, joined(previous.await)?).await?;
             }
-            self.write_search_rows(tx, rows).await?;
+        }
+        if let Some(last) = pending {
+            self.write_search_rows(tx, joined(last.await)?).await?;
         }
         Ok(())
     }
@@ -702,10 +720,10 @@ impl SearchRows {
 }
 
 /// How many index candidates a search ranks at most: the newest fields first, so that a common word over a
-/// national data set costs a bounded time. Both engines order candidates the same way, so they rank the same:
-/// by fiscal year, newest first (a query per year), then as below within a year.
+/// national data set costs a bounded time. Both engines order candidates the same way, so they rank the same;
+/// the index is asked for a few years at a time, newest first, so that the order needs no more than those.
 const SEARCH_CANDIDATES: i64 = 3_000;
-const CANDIDATE_ORDER: &str = "o.city, o.name, e.position";
+const CANDIDATE_ORDER: &str = "p.fiscal_year DESC, o.city, o.name, e.position";
 
 /// A value to bind in a multi-row statement.
 #[derive(Clone, Debug, PartialEq)]
@@ -1592,8 +1610,8 @@ impl Store for SqlStore {
         // The newest candidates first, a year at a time through the year tokens of the index, until there are
         // enough: a common word over a national data set then joins and sorts one year's matches, not ten.
         // On SQLite, counting the index's matches costs little: when they are few, every match is a candidate
-        // and one query over all years takes them in the same order.
-        let few = match self.backend {
+        // and one query over all years takes them; otherwise the count says how many years to ask first.
+        let matches = match self.backend {
             Backend::Sqlite if filter.fiscal_year.is_none() => {
                 let expression = grams.iter().map(|gram| format!("\"{gram}\"")).collect::<Vec<_>>().join(" AND ");
                 let matches: i64 =
@@ -1602,37 +1620,69 @@ impl Store for SqlStore {
                         .fetch_one(&self.pool)
                         .await?
                         .try_get("matches")?;
-                matches <= SEARCH_CANDIDATES
+                Some(matches)
             }
-            _ => false,
+            _ => None,
         };
-        let years: Vec<Option<i64>> = match filter.fiscal_year {
-            Some(year) => vec![Some(i64::from(year.start_year()))],
-            None if few => vec![None],
+        let years: Vec<i64> = match filter.fiscal_year {
+            Some(year) => vec![i64::from(year.start_year())],
+            None if matches.is_some_and(|matches| matches <= SEARCH_CANDIDATES) => Vec::new(),
             None => sqlx::query("SELECT DISTINCT fiscal_year FROM policies ORDER BY fiscal_year DESC")
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
-                .map(|row| row.try_get("fiscal_year").map(Some))
+                .map(|row| row.try_get("fiscal_year"))
                 .collect::<std::result::Result<_, _>>()?,
         };
+        // Years are asked newest first, several at a time: as many as the count suggests hold enough matches
+        // (or one, without a count), then twice as many each time the candidates are still too few.
+        let year_count = i64::try_from(years.len()).unwrap_or(i64::MAX);
+        let mut batch = match matches {
+            Some(matches) if matches > 0 => {
+                usize::try_from(year_count.saturating_mul(SEARCH_CANDIDATES).saturating_add(matches - 1) / matches)
+                    .unwrap_or(1)
+            }
+            _ => 1,
+        }
+        .clamp(1, years.len().max(1));
         let mut rows = Vec::new();
-        for year in years {
+        let mut next = 0;
+        loop {
             let remaining = SEARCH_CANDIDATES - i64::try_from(rows.len()).unwrap_or(SEARCH_CANDIDATES);
-            if remaining <= 0 {
+            if remaining <= 0 || (next >= years.len() && !years.is_empty()) {
                 break;
             }
-            let year = year.map(fiscal_year_from).transpose()?.map(search::year_token);
-            let tokens = grams.iter().chain(year.as_ref());
-            let expression = match self.backend {
-                Backend::Sqlite => tokens.map(|gram| format!("\"{gram}\"")).collect::<Vec<_>>().join(" AND "),
-                Backend::Postgres => tokens.map(|gram| format!("'{gram}'")).collect::<Vec<_>>().join(" & "),
+            let these = &years[next..(next + batch).min(years.len())];
+            next += these.len();
+            batch *= 2;
+            let quote = |gram: &String| match self.backend {
+                Backend::Sqlite => format!("\"{gram}\""),
+                Backend::Postgres => format!("'{gram}'"),
             };
+            let mut terms: Vec<String> = grams.iter().map(quote).collect();
+            if !these.is_empty() {
+                let tokens: Vec<String> = these
+                    .iter()
+                    .map(|year| fiscal_year_from(*year).map(|year| quote(&search::year_token(year))))
+                    .collect::<Result<_>>()?;
+                let or = match self.backend {
+                    Backend::Sqlite => " OR ",
+                    Backend::Postgres => " | ",
+                };
+                terms.push(format!("({})", tokens.join(or)));
+            }
+            let expression = terms.join(match self.backend {
+                Backend::Sqlite => " AND ",
+                Backend::Postgres => " & ",
+            });
             let mut statement = sqlx::query(trusted(sql.clone())).bind(expression).bind(remaining);
             if let Some(organization) = &filter.organization {
                 statement = statement.bind_organization(organization);
             }
             rows.extend(statement.fetch_all(&self.pool).await?);
+            if years.is_empty() {
+                break;
+            }
         }
         // Every candidate is scored; only the hits returned get a snippet.
         let mut hits = Vec::new();

@@ -1037,6 +1037,84 @@ async fn search_entries_are_rebuilt_when_a_database_opens_without_them() {
     reopened.check().await.unwrap();
 }
 
+/// More matches than a search ranks (3,000): both engines take the candidates of the newest years first and
+/// rank them the same, and what they return is what a brute-force pass over every policy's fields gives.
+#[tokio::test]
+async fn a_search_with_more_matches_than_candidates_ranks_the_newest_on_both_engines() {
+    use hoshin_store::search::{self, Query};
+    use hoshin_store::synth;
+    const CANDIDATES: usize = 3_000;
+    let spec = synth::Spec::new(40, 5);
+    let sqlite: Arc<dyn Store> = Arc::new(SqlStore::open(&sqlite_url()).await.unwrap());
+    let postgres: Arc<dyn Store> = Arc::new(SqlStore::open(&postgres_url().await).await.unwrap());
+    let mut keys = Vec::new();
+    for year in spec.first_year()..=spec.last_year {
+        for import in synth::year(&spec, fy(year)) {
+            keys.push(import.key.clone());
+            sqlite.import(import.clone()).await.unwrap();
+            postgres.import(import).await.unwrap();
+        }
+    }
+    type Found = (String, i32, String, u32, String);
+    let found = |hits: Vec<hoshin_store::SearchHit>| -> Vec<Found> {
+        hits.into_iter()
+            .map(|hit| {
+                let year = hit.key.fiscal_year.start_year();
+                (hit.key.organization.name, year, hit.field, hit.score, hit.snippet)
+            })
+            .collect()
+    };
+    // Terms of one or two characters: for them, holding the grams is holding the term.
+    for text in ["の", "地域", "防災 地域"] {
+        let query = Query::parse(text).unwrap();
+        // (year, city, name, position) → the hit, for every field that holds every term.
+        let mut candidates = Vec::new();
+        for key in &keys {
+            let content = sqlite.latest(key).await.unwrap().content;
+            for (position, field) in search::fields(&content).into_iter().enumerate() {
+                let normalized = search::normalized(&field.text);
+                let Some(occurrences) = query.occurrences(&normalized) else { continue };
+                let score = u32::try_from(occurrences).unwrap() * search::field_weight(&field.path);
+                let order = (
+                    std::cmp::Reverse(key.fiscal_year),
+                    key.organization.city.clone(),
+                    key.organization.name.clone(),
+                    position,
+                );
+                let hit = (
+                    key.organization.name.clone(),
+                    key.fiscal_year.start_year(),
+                    field.path,
+                    score,
+                    query.snippet(&normalized, 80),
+                );
+                candidates.push((order, hit));
+            }
+        }
+        if text == "の" {
+            assert!(
+                candidates.len() > 2 * CANDIDATES,
+                "{} fields hold 「の」: too few to test the cap",
+                candidates.len()
+            );
+        }
+        candidates.sort_by(|a, b| a.0.cmp(&b.0));
+        candidates.truncate(CANDIDATES);
+        candidates.sort_by(|(a_order, a), (b_order, b)| b.3.cmp(&a.3).then(a_order.cmp(b_order)));
+        let expected: Vec<Found> = candidates.into_iter().take(50).map(|(_, hit)| hit).collect();
+        let from_sqlite = found(sqlite.search(text, &SearchFilter::default(), 50).await.unwrap());
+        let from_postgres = found(postgres.search(text, &SearchFilter::default(), 50).await.unwrap());
+        assert_eq!(from_sqlite, expected, "SQLite, 「{text}」");
+        assert_eq!(from_postgres, expected, "PostgreSQL, 「{text}」");
+    }
+    // A year's filter asks for that year only.
+    let year = fy(spec.last_year - 1);
+    let filter = SearchFilter { organization: None, fiscal_year: Some(year) };
+    let hits = sqlite.search("の", &filter, 50).await.unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|hit| hit.key.fiscal_year == year));
+    assert_eq!(found(hits), found(postgres.search("の", &filter, 50).await.unwrap()));
+}
+
 /// The dump is the same bytes from either engine: SQLite → PostgreSQL → SQLite.
 #[tokio::test]
 async fn a_database_moves_between_engines_losslessly() {
