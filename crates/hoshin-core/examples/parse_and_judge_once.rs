@@ -6,9 +6,7 @@
 
 #![allow(clippy::unwrap_used)] // a measuring tool over fixed data
 
-use std::hint::black_box;
-
-use hoshin_core::{judge, parse_measure, parse_target, Era, Observation, ParseContext, Rule};
+use hoshin_core::{Era, ParseContext};
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;
@@ -21,20 +19,9 @@ fn main() {
     let context = ParseContext { era: Some(Era::Reiwa) };
     for _ in 0..iterations {
         if workload == "parse" {
-            for item in &corpus {
-                black_box(parse_target(black_box(&item.text), context).ok());
-            }
-            continue;
-        }
-        let mut series: Vec<Observation> = Vec::with_capacity(20);
-        for (index, item) in corpus.iter().enumerate() {
-            if index % 20 == 0 {
-                series.clear();
-            }
-            let Ok(target) = parse_target(&item.text, context) else { continue };
-            let Ok(actual) = parse_measure(&item.actual) else { continue };
-            series.push(Observation { fiscal_year: item.year, actual, year_target: None });
-            black_box(judge(&target, &series, item.year, Rule::MeetOrImprove));
+            corpus::parse_all(&corpus, context);
+        } else {
+            corpus::parse_and_judge(&corpus, context);
         }
     }
     println!("{} items", corpus.len());

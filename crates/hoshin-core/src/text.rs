@@ -318,11 +318,6 @@ pub fn starts_with_at(chars: &[char], pos: usize, prefix: &[char]) -> bool {
     chars.get(pos..).is_some_and(|rest| rest.starts_with(prefix))
 }
 
-/// Whether `chars` ends with `suffix`.
-pub fn ends_with_chars(chars: &[char], suffix: &[char]) -> bool {
-    chars.ends_with(suffix)
-}
-
 /// A string literal as a `&'static [char]`, decoded at compile time: the words the scanners look for.
 macro_rules! chars {
     ($text:literal) => {{

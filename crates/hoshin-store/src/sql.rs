@@ -725,6 +725,24 @@ impl SearchRows {
 const SEARCH_CANDIDATES: i64 = 3_000;
 const CANDIDATE_ORDER: &str = "p.fiscal_year DESC, o.city, o.name, e.position";
 
+/// What the index is asked for: every gram, and (when `years` names any) one of those years' tokens — an
+/// FTS5 query on SQLite (`"防災" AND ("fy2024" OR "fy2023")`), a tsquery on PostgreSQL.
+fn match_expression(backend: Backend, grams: &[String], years: &[i64]) -> Result<String> {
+    let (quote, and, or) = match backend {
+        Backend::Sqlite => ('"', " AND ", " OR "),
+        Backend::Postgres => ('\'', " & ", " | "),
+    };
+    let mut terms: Vec<String> = grams.iter().map(|gram| format!("{quote}{gram}{quote}")).collect();
+    if !years.is_empty() {
+        let tokens: Vec<String> = years
+            .iter()
+            .map(|year| fiscal_year_from(*year).map(|year| format!("{quote}{}{quote}", search::year_token(year))))
+            .collect::<Result<_>>()?;
+        terms.push(format!("({})", tokens.join(or)));
+    }
+    Ok(terms.join(and))
+}
+
 /// A value to bind in a multi-row statement.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Param {
@@ -1613,7 +1631,7 @@ impl Store for SqlStore {
         // and one query over all years takes them; otherwise the count says how many years to ask first.
         let matches = match self.backend {
             Backend::Sqlite if filter.fiscal_year.is_none() => {
-                let expression = grams.iter().map(|gram| format!("\"{gram}\"")).collect::<Vec<_>>().join(" AND ");
+                let expression = match_expression(self.backend, &grams, &[])?;
                 let matches: i64 =
                     sqlx::query("SELECT COUNT(*) AS matches FROM search_grams WHERE search_grams MATCH $1")
                         .bind(expression)
@@ -1655,26 +1673,7 @@ impl Store for SqlStore {
             let these = &years[next..(next + batch).min(years.len())];
             next += these.len();
             batch *= 2;
-            let quote = |gram: &String| match self.backend {
-                Backend::Sqlite => format!("\"{gram}\""),
-                Backend::Postgres => format!("'{gram}'"),
-            };
-            let mut terms: Vec<String> = grams.iter().map(quote).collect();
-            if !these.is_empty() {
-                let tokens: Vec<String> = these
-                    .iter()
-                    .map(|year| fiscal_year_from(*year).map(|year| quote(&search::year_token(year))))
-                    .collect::<Result<_>>()?;
-                let or = match self.backend {
-                    Backend::Sqlite => " OR ",
-                    Backend::Postgres => " | ",
-                };
-                terms.push(format!("({})", tokens.join(or)));
-            }
-            let expression = terms.join(match self.backend {
-                Backend::Sqlite => " AND ",
-                Backend::Postgres => " & ",
-            });
+            let expression = match_expression(self.backend, &grams, these)?;
             let mut statement = sqlx::query(trusted(sql.clone())).bind(expression).bind(remaining);
             if let Some(organization) = &filter.organization {
                 statement = statement.bind_organization(organization);

@@ -4,7 +4,9 @@
 
 #![allow(dead_code)] // the benchmark and the example each use their part
 
-use hoshin_core::FiscalYear;
+use std::hint::black_box;
+
+use hoshin_core::{judge, parse_measure, parse_target, FiscalYear, Observation, ParseContext, Rule};
 
 pub const ITEMS: usize = 100_000;
 
@@ -47,4 +49,26 @@ pub fn corpus() -> Vec<Item> {
             }
         })
         .collect()
+}
+
+/// Parses every item's target sentence.
+pub fn parse_all(corpus: &[Item], context: ParseContext) {
+    for item in corpus {
+        black_box(parse_target(black_box(&item.text), context).ok());
+    }
+}
+
+/// The real workload: every indicator-year of a city's documents restates its target sentence and prints one
+/// actual; each is parsed and judged against the indicator's series of earlier actuals.
+pub fn parse_and_judge(corpus: &[Item], context: ParseContext) {
+    let mut series: Vec<Observation> = Vec::with_capacity(20);
+    for (index, item) in corpus.iter().enumerate() {
+        if index % 20 == 0 {
+            series.clear();
+        }
+        let Ok(target) = parse_target(&item.text, context) else { continue };
+        let Ok(actual) = parse_measure(&item.actual) else { continue };
+        series.push(Observation { fiscal_year: item.year, actual, year_target: None });
+        black_box(judge(&target, &series, item.year, Rule::MeetOrImprove));
+    }
 }
