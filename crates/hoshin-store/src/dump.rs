@@ -17,6 +17,7 @@
 //! Every row is a JSON array in the column order of its `table` line; tables come in a fixed order and rows
 //! in primary-key order. The search index is not dumped: it is derived, and `load` rebuilds it.
 
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -24,7 +25,10 @@ use serde_json::Value;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::sql::{insert_rows, trusted, Param, SqlStore};
+use hoshin_core::FiscalYear;
+
+use crate::index::{IndexBuild, IndexedVersion};
+use crate::sql::{insert_statement, rows_per_statement, trusted, Param, QueryBuilder, SqlStore};
 use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 
 /// The format's version: the number on the first line.
@@ -303,7 +307,8 @@ impl SqlStore {
     }
 
     /// Reads a dump into this database, which must hold no data, in one transaction: on any error nothing is
-    /// written. Rebuilds the search index and runs the integrity check before committing.
+    /// written. Before committing, every reference between rows has been checked (foreign keys), every
+    /// policy's latest document read back and indexed for search, and every policy found to have a working copy.
     pub async fn load_from(&self, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
         let mut tx = self.write_transaction().await?;
         let existing: i64 =
@@ -320,7 +325,6 @@ impl SqlStore {
         }
         let stats = self.load_rows(&mut tx, input).await?;
         tx.commit().await?;
-        self.check().await?;
         Ok(stats)
     }
 
@@ -338,7 +342,6 @@ impl SqlStore {
         .await?;
         let stats = self.load_rows(&mut tx, input).await?;
         tx.commit().await?;
-        self.check().await?;
         Ok(stats)
     }
 
@@ -358,6 +361,11 @@ impl SqlStore {
                 short(&schema)
             )));
         }
+        // The search index is built as the versions are read: their documents are checked and their fields
+        // worked out on another thread while the rows are written.
+        let mut index = IndexBuild::begin(tx, self.backend_kind()).await?;
+        let mut latest = LatestVersions::default();
+        let backend = self.backend_kind();
         let mut stats = DumpStats::default();
         for table in TABLES {
             let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
@@ -366,35 +374,32 @@ impl SqlStore {
             if line != expected {
                 return Err(reader.error(format!("expected 「{expected}」, found 「{}」", short(&line))));
             }
-            let mut batch: Vec<Vec<Value>> = Vec::new();
-            let batch_rows = 5_000;
+            // Each statement's rows are read and bound while the database runs the previous statement.
             let mut count: u64 = 0;
+            let mut unit = read_unit(&mut reader, table, backend, &mut latest, &mut count)?;
             loop {
-                let line = reader.next_line()?;
-                if let Some(rest) = line.strip_prefix("end ") {
-                    let declared = format!("{} {count}", table.name);
-                    if rest != declared {
-                        return Err(reader.error(format!(
-                            "expected 「end {declared}」 ({count} rows read), found 「{}」: the dump is cut or edited",
-                            short(&line)
-                        )));
+                let Unit { statement, indexed, lines, end } = unit;
+                let run = async {
+                    if let Some(statement) = statement {
+                        statement.execute(&mut **tx).await.map_err(|error| {
+                            StoreError::Invalid(format!(
+                                "dump lines {}–{}: {}",
+                                lines.0,
+                                lines.1,
+                                StoreError::from(error)
+                            ))
+                        })?;
                     }
+                    index.add(tx, indexed).await
+                };
+                if end {
+                    run.await?;
                     break;
                 }
-                let row = parse_row(&line, table).map_err(|message| reader.error(message))?;
-                batch.push(row);
-                count += 1;
-                if batch.len() == batch_rows {
-                    insert_batch(tx, self.backend_kind(), table, &batch)
-                        .await
-                        .map_err(|error| reader.error(error.to_string()))?;
-                    batch.clear();
-                }
-            }
-            if !batch.is_empty() {
-                insert_batch(tx, self.backend_kind(), table, &batch)
-                    .await
-                    .map_err(|error| reader.error(error.to_string()))?;
+                let read = async { read_unit(&mut reader, table, backend, &mut latest, &mut count) };
+                let (ran, read) = tokio::join!(run, read);
+                ran?;
+                unit = read?;
             }
             stats.rows.push((table.name, count));
         }
@@ -414,8 +419,79 @@ impl SqlStore {
                 }
             }
         }
-        self.rebuild_search(tx).await?;
+        index.finish(tx, &latest.superseded).await?;
+        // Every reference between rows was checked as it was inserted (foreign keys) and every document as it
+        // was indexed; what is left of `check` is Hoshin's own invariant.
+        crate::sql::check_working_copies(&mut **tx).await?;
         Ok(stats)
+    }
+}
+
+/// What a load remembers of the rows it has read, to index each policy's latest version: the fiscal year of
+/// every policy, and the latest version of each seen so far.
+#[derive(Default)]
+struct LatestVersions {
+    years: HashMap<i64, FiscalYear>,
+    latest: HashMap<i64, (i64, i64)>,
+    /// Versions indexed and then found not to be their policy's latest, whose entries are removed at the end.
+    superseded: Vec<i64>,
+}
+
+impl LatestVersions {
+    /// Notes a batch of rows of `table`; for versions, returns them all to be checked, those to index marked (each
+    /// the latest of its policy so far; a dump lists versions by id, so the latest normally comes last).
+    fn read(
+        &mut self,
+        table: &Table,
+        batch: &[Vec<Value>],
+        first_line: usize,
+    ) -> std::result::Result<Vec<IndexedVersion>, String> {
+        let integer = |row: &[Value], index: usize| row[index].as_i64().unwrap_or_default();
+        match table.name {
+            "policies" => {
+                for row in batch {
+                    let year = integer(row, 2);
+                    let fiscal_year = i32::try_from(year)
+                        .ok()
+                        .and_then(FiscalYear::new)
+                        .ok_or_else(|| format!("policies.fiscal_year {year} is not a fiscal year"))?;
+                    self.years.insert(integer(row, 0), fiscal_year);
+                }
+                Ok(Vec::new())
+            }
+            "versions" => {
+                let mut indexed = Vec::new();
+                for (line, row) in (first_line..).zip(batch) {
+                    let (version_id, policy_id, seq) = (integer(row, 0), integer(row, 1), integer(row, 2));
+                    let fiscal_year = *self.years.get(&policy_id).ok_or_else(|| {
+                        format!("version {version_id} belongs to policy {policy_id}, which the dump does not hold")
+                    })?;
+                    // An older version than one already read is still checked, but not indexed.
+                    let latest = match self.latest.get(&policy_id) {
+                        Some(&(latest_seq, _)) if latest_seq >= seq => false,
+                        Some(&(_, previous)) => {
+                            self.superseded.push(previous);
+                            true
+                        }
+                        None => true,
+                    };
+                    if latest {
+                        self.latest.insert(policy_id, (seq, version_id));
+                    }
+                    let document = row[9].as_str().unwrap_or_default().to_string();
+                    indexed.push(IndexedVersion {
+                        policy_id,
+                        version_id,
+                        fiscal_year,
+                        document,
+                        index: latest,
+                        line: Some(line),
+                    });
+                }
+                Ok(indexed)
+            }
+            _ => Ok(Vec::new()),
+        }
     }
 }
 
@@ -484,28 +560,63 @@ fn parse_row(line: &str, table: &Table) -> std::result::Result<Vec<Value>, Strin
     Ok(values)
 }
 
-async fn insert_batch(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
+/// One statement's worth of a table's rows, read from the dump and bound, ready to run.
+struct Unit {
+    /// None when the table has no rows left.
+    statement: Option<QueryBuilder<'static>>,
+    /// The versions among the rows, for the search index.
+    indexed: Vec<IndexedVersion>,
+    /// The dump lines the rows came from, for messages.
+    lines: (usize, usize),
+    /// Whether the table's `end` line was read.
+    end: bool,
+}
+
+/// Reads up to one statement's worth of rows of `table` (or up to its `end` line, which it checks).
+fn read_unit(
+    reader: &mut Lines<'_>,
     table: &Table,
-    rows: &[Vec<Value>],
-) -> Result<()> {
-    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
-    let params: Vec<Vec<Param>> = rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .zip(table.columns)
-                .map(|(value, (_, kind))| match kind {
-                    Type::Integer => Param::Int(value.as_i64()),
-                    Type::Real => Param::Real(value.as_f64()),
-                    Type::Text => Param::Text(value.as_str().map(str::to_string)),
-                })
-                .collect()
-        })
-        .collect();
-    let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
-    insert_rows(tx, backend, &head, &vec!["{}"; names.len()], &params, "").await
+    backend: Backend,
+    latest: &mut LatestVersions,
+    count: &mut u64,
+) -> Result<Unit> {
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let first = reader.number + 1;
+    let mut end = false;
+    // Versions go a hundred at a time: their search rows are worked out on another thread meanwhile, and
+    // small batches keep both threads busy.
+    let per_unit = if table.name == "versions" { 100 } else { rows_per_statement(table.columns.len()) };
+    while rows.len() < per_unit {
+        let line = reader.next_line()?;
+        if let Some(rest) = line.strip_prefix("end ") {
+            let declared = format!("{} {count}", table.name);
+            if rest != declared {
+                return Err(reader.error(format!(
+                    "expected 「end {declared}」 ({count} rows read), found 「{}」: the dump is cut or edited",
+                    short(&line)
+                )));
+            }
+            end = true;
+            break;
+        }
+        rows.push(parse_row(&line, table).map_err(|message| reader.error(message))?);
+        *count += 1;
+    }
+    let indexed = latest.read(table, &rows, first).map_err(|message| reader.error(message))?;
+    let statement = (!rows.is_empty()).then(|| {
+        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
+        let params = rows.into_iter().map(|row| {
+            row.into_iter().zip(table.columns).map(|(value, (_, kind))| match (kind, value) {
+                (Type::Integer, value) => Param::Int(value.as_i64()),
+                (Type::Real, value) => Param::Real(value.as_f64()),
+                (Type::Text, Value::String(text)) => Param::Text(Some(text)),
+                (Type::Text, _) => Param::Text(None),
+            })
+        });
+        insert_statement(backend, &head, &vec!["{}"; names.len()], params, "")
+    });
+    Ok(Unit { statement, indexed, lines: (first, reader.number), end })
 }
 
 /// What kind of file a backup is.

@@ -14,6 +14,7 @@ mod common;
 mod council;
 pub mod document;
 mod dump;
+mod index;
 pub mod search;
 mod sql;
 pub mod synth;

@@ -115,21 +115,22 @@ pub fn grams(normalized: &str) -> Vec<String> {
     out
 }
 
-/// The grams a field is indexed under, joined by spaces as the index is given them: every bigram and every
-/// single character, so that one-character queries work too. Built without a string per gram: every import
-/// and load computes it for every field.
+/// The grams a field is indexed under, joined by spaces as the index is given them: every bigram, and the last
+/// character of every word (a word of one character is its own gram). A one-character query asks the index
+/// for the grams that begin with its character ([`match_term`]): a character followed by another in its word
+/// begins a bigram, and one that is not is indexed alone, so every field holding the character is found. Built
+/// without a string per gram: every import and load computes it for every field.
 pub fn index_grams_joined(normalized: &str) -> String {
     // A gram as its characters, the second absent for a single character; sorted and deduplicated as pairs.
     let mut keys: Vec<(char, Option<char>)> = Vec::new();
     for word in normalized.split(|c: char| !c.is_alphanumeric()) {
         let mut chars = word.chars();
         let Some(mut previous) = chars.next() else { continue };
-        keys.push((previous, None));
         for c in chars {
             keys.push((previous, Some(c)));
-            keys.push((c, None));
             previous = c;
         }
+        keys.push((previous, None));
     }
     keys.sort_unstable();
     keys.dedup();
@@ -144,11 +145,26 @@ pub fn index_grams_joined(normalized: &str) -> String {
     out
 }
 
-/// The token that marks the entries of a FY `fiscal_year` policy in the gram index: 「fy2024」. Grams are one
-/// or two characters, so no gram is ever one of these.
-pub fn year_token(fiscal_year: hoshin_core::FiscalYear) -> String {
-    format!("fy{}", fiscal_year.start_year())
+/// How a query gram is asked of the index: a bigram as itself, a single character as a prefix (every gram
+/// that begins with it; see [`index_grams_joined`]).
+pub fn match_term(gram: &str, quote: char, prefix: &str) -> String {
+    if gram.chars().nth(1).is_none() {
+        format!("{quote}{gram}{quote}{prefix}")
+    } else {
+        format!("{quote}{gram}{quote}")
+    }
 }
+
+/// The token that marks the entries of a FY `fiscal_year` policy in the gram index: U+E000 and the year
+/// (「\u{E000}2024」). No gram is ever one of these, nor begins one: a gram is made of letters and digits, and
+/// U+E000 (a private-use character) is neither, so a one-character query's prefix never reaches a year token.
+/// Both engines' indexes take the character as part of a token (FTS5's unicode61 counts private-use characters
+/// as token characters; PostgreSQL takes the lexemes as given).
+pub fn year_token(fiscal_year: hoshin_core::FiscalYear) -> String {
+    format!("{YEAR_MARK}{}", fiscal_year.start_year())
+}
+
+const YEAR_MARK: char = '\u{E000}';
 
 /// A query: terms separated by spaces, all of which must occur.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -229,15 +245,27 @@ mod tests {
         assert_eq!(grams(&normalized("防災 町会")), ["町会", "防災"]);
         assert_eq!(grams(&normalized("防災訓練")), ["災訓", "訓練", "防災"]);
         assert_eq!(grams("a"), ["a"]);
-        // What a field is indexed under: its query grams and every single character.
+        // What a field is indexed under: its query grams and the last character of every word.
         let index_grams = |normalized: &str| {
             let mut out = grams(normalized);
-            out.extend(normalized.chars().filter(|c| c.is_alphanumeric()).map(String::from));
+            out.extend(
+                normalized
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter_map(|word| word.chars().last())
+                    .map(String::from),
+            );
             out.sort();
             out.dedup();
             out
         };
-        assert!(index_grams_joined("防災").split(' ').any(|gram| gram == "防"));
+        assert_eq!(index_grams_joined("防災 訓練"), "災 練 訓練 防災");
+        assert_eq!(index_grams_joined("a 防"), "a 防");
+        // A year token is never a gram, nor begins with a character a gram begins with.
+        let year = year_token(hoshin_core::FiscalYear::new(2024).unwrap());
+        assert!(!year.starts_with(char::is_alphanumeric));
+        assert!(index_grams_joined(&normalized(&format!("{year}防災")))
+            .split(' ')
+            .all(|gram| !gram.contains(YEAR_MARK)));
         for text in ["防災 町会", "防災訓練を行う", "a", "npoとの連携 2024年度", "", " 、 "] {
             let text = normalized(text);
             let joined = index_grams_joined(&text);

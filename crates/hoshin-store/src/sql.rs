@@ -16,6 +16,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
 use crate::document;
+use crate::index::{self, IndexBuild, IndexedVersion};
 use crate::search::{self, Query};
 use crate::{
     AuditEntry, Backend, CommonGroup, CouncilEvent, CouncilFeedback, CouncilMember, CouncilRating, Counts, DatabaseUrl,
@@ -516,64 +517,7 @@ impl SqlStore {
         Ok((continued, created))
     }
 
-    /// Replaces the policy's search entries with the fields of `content`.
-    async fn write_search(
-        &self,
-        tx: &mut Transaction<'_, Any>,
-        policy_id: i64,
-        version_id: i64,
-        fiscal_year: FiscalYear,
-        content: &PolicyContent,
-    ) -> Result<()> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("DELETE FROM search_grams WHERE rowid IN (SELECT id FROM search_entries WHERE policy_id = $1)")
-                .bind(policy_id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM search_entries WHERE policy_id = $1").bind(policy_id).execute(&mut **tx).await?;
-        let mut rows = SearchRows::default();
-        rows.add(self.backend, policy_id, version_id, fiscal_year, content);
-        self.write_search_rows(tx, rows).await
-    }
-
-    /// Writes search rows, giving them ids on SQLite (where the gram table refers to them).
-    async fn write_search_rows(&self, tx: &mut Transaction<'_, Any>, mut rows: SearchRows) -> Result<()> {
-        match self.backend {
-            Backend::Sqlite => {
-                let ids = reserve_ids(tx, self.backend, "search_entries", rows.entries.len()).await?;
-                for ((entry, grams), id) in rows.entries.iter_mut().zip(rows.grams.iter_mut()).zip(ids) {
-                    entry.insert(0, Param::Int(Some(id)));
-                    grams.insert(0, Param::Int(Some(id)));
-                }
-                insert_rows(
-                    tx,
-                    self.backend,
-                    "INSERT INTO search_entries (id, policy_id, version_id, position, field, text, normalized)",
-                    &["{}"; 7],
-                    &rows.entries,
-                    "",
-                )
-                .await?;
-                insert_rows(tx, self.backend, "INSERT INTO search_grams (rowid, grams)", &["{}"; 2], &rows.grams, "")
-                    .await
-            }
-            Backend::Postgres => {
-                insert_rows(
-                    tx,
-                    self.backend,
-                    "INSERT INTO search_entries (policy_id, version_id, position, field, text, normalized, grams)",
-                    &["{}", "{}", "{}", "{}", "{}", "{}", "array_to_tsvector(string_to_array({}, ' '))"],
-                    &rows.entries,
-                    "",
-                )
-                .await
-            }
-        }
-    }
-
-    /// Rebuilds the search index of every policy from its latest version (after a load), a few hundred
-    /// policies per statement.
+    /// Rebuilds the search index of every policy from its latest version (after a migration emptied it).
     pub(crate) async fn rebuild_search(&self, tx: &mut Transaction<'_, Any>) -> Result<()> {
         let latest = sqlx::query(
             "SELECT v.policy_id, v.id, p.fiscal_year FROM versions v JOIN policies p ON p.id = v.policy_id \
@@ -587,11 +531,7 @@ impl SqlStore {
                 Ok((row.try_get("policy_id")?, row.try_get("id")?, fiscal_year_from(row.try_get("fiscal_year")?)?))
             })
             .collect::<Result<_>>()?;
-        let mut pending: Option<tokio::task::JoinHandle<Result<SearchRows>>> = None;
-        // A task's panic is a bug here, reported as an error rather than taking the server down.
-        let joined = |outcome: std::result::Result<Result<SearchRows>, tokio::task::JoinError>| {
-            outcome.map_err(|error| StoreError::Database(format!("rebuilding the search index failed: {error}")))?
-        };
+        let mut build = IndexBuild::begin(tx, self.backend).await?;
         for chunk in ids.chunks(200) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!("SELECT id, document FROM versions WHERE id IN ({})", placeholders.join(", "));
@@ -599,36 +539,25 @@ impl SqlStore {
             for (_, version_id, _) in chunk {
                 query = query.bind(*version_id);
             }
-            let documents: HashMap<i64, String> = query
+            let mut documents: HashMap<i64, String> = query
                 .persistent(false)
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
                 .map(|row| Ok((row.try_get("id")?, row.try_get("document")?)))
                 .collect::<Result<_>>()?;
-            // The rows of this chunk are worked out on another thread while the database writes the previous
-            // chunk's: reading the documents back and finding their grams takes about a third of a rebuild.
-            let backend = self.backend;
-            let chunk = chunk.to_vec();
-            let next = tokio::task::spawn_blocking(move || -> Result<SearchRows> {
-                let mut rows = SearchRows::default();
-                for (policy_id, version_id, fiscal_year) in chunk {
+            let versions = chunk
+                .iter()
+                .map(|&(policy_id, version_id, fiscal_year)| {
                     let document = documents
-                        .get(&version_id)
+                        .remove(&version_id)
                         .ok_or_else(|| StoreError::NotFound(format!("version {version_id}")))?;
-                    let (content, _) = document::from_json(document)?;
-                    rows.add(backend, policy_id, version_id, fiscal_year, &content);
-                }
-                Ok(rows)
-            });
-            if let Some(previous) = pending.replace(next) {
-                self.write_search_rows(tx, joined(previous.await)?).await?;
-            }
+                    Ok(IndexedVersion { policy_id, version_id, fiscal_year, document, index: true, line: None })
+                })
+                .collect::<Result<_>>()?;
+            build.add(tx, versions).await?;
         }
-        if let Some(last) = pending {
-            self.write_search_rows(tx, joined(last.await)?).await?;
-        }
-        Ok(())
+        build.finish(tx, &[]).await
     }
 
     async fn stored(
@@ -678,47 +607,6 @@ impl SqlStore {
     }
 }
 
-/// Rows of the search index for one or more policies: entries, and their grams (SQLite keeps those in the
-/// FTS table; PostgreSQL in a column of the entry).
-#[derive(Default)]
-struct SearchRows {
-    entries: Vec<Vec<Param>>,
-    grams: Vec<Vec<Param>>,
-}
-
-impl SearchRows {
-    fn add(
-        &mut self,
-        backend: Backend,
-        policy_id: i64,
-        version_id: i64,
-        fiscal_year: FiscalYear,
-        content: &PolicyContent,
-    ) {
-        let year = search::year_token(fiscal_year);
-        for (position, field) in search::fields(content).into_iter().enumerate() {
-            let normalized = search::normalized(&field.text);
-            let mut grams = search::index_grams_joined(&normalized);
-            // The policy's year is a token of its own, so that a search can ask the index for one year at a time.
-            grams.push(' ');
-            grams.push_str(&year);
-            let mut entry = vec![
-                Param::Int(Some(policy_id)),
-                Param::Int(Some(version_id)),
-                Param::Int(Some(i64::try_from(position).unwrap_or(i64::MAX))),
-                Param::Text(Some(field.path)),
-                Param::Text(Some(field.text)),
-                Param::Text(Some(normalized)),
-            ];
-            match backend {
-                Backend::Sqlite => self.grams.push(vec![Param::Text(Some(grams))]),
-                Backend::Postgres => entry.push(Param::Text(Some(grams))),
-            }
-            self.entries.push(entry);
-        }
-    }
-}
-
 /// How many index candidates a search ranks at most: the newest fields first, so that a common word over a
 /// national data set costs a bounded time. Both engines order candidates the same way, so they rank the same;
 /// the index is asked for a few years at a time, newest first, so that the order needs no more than those.
@@ -728,11 +616,11 @@ const CANDIDATE_ORDER: &str = "p.fiscal_year DESC, o.city, o.name, e.position";
 /// What the index is asked for: every gram, and (when `years` names any) one of those years' tokens — an
 /// FTS5 query on SQLite (`"防災" AND ("fy2024" OR "fy2023")`), a tsquery on PostgreSQL.
 fn match_expression(backend: Backend, grams: &[String], years: &[i64]) -> Result<String> {
-    let (quote, and, or) = match backend {
-        Backend::Sqlite => ('"', " AND ", " OR "),
-        Backend::Postgres => ('\'', " & ", " | "),
+    let (quote, and, or, prefix) = match backend {
+        Backend::Sqlite => ('"', " AND ", " OR ", "*"),
+        Backend::Postgres => ('\'', " & ", " | ", ":*"),
     };
-    let mut terms: Vec<String> = grams.iter().map(|gram| format!("{quote}{gram}{quote}")).collect();
+    let mut terms: Vec<String> = grams.iter().map(|gram| search::match_term(gram, quote, prefix)).collect();
     if !years.is_empty() {
         let tokens: Vec<String> = years
             .iter()
@@ -763,48 +651,74 @@ pub(crate) async fn insert_rows(
     rows: &[Vec<Param>],
     tail: &str,
 ) -> Result<()> {
-    let width = cells.len().max(1);
-    let per_statement = (30_000 / width).clamp(1, 500);
-    for chunk in rows.chunks(per_statement) {
-        let mut sql = String::with_capacity(head.len() + chunk.len() * width * 8 + tail.len());
-        sql.push_str(head);
-        sql.push_str(" VALUES ");
-        for (row, _) in chunk.iter().enumerate() {
-            if row > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for (column, cell) in cells.iter().enumerate() {
-                if column > 0 {
-                    sql.push_str(", ");
-                }
-                // SQLite looks a named parameter ($N) up in a list, which makes thousands of them quadratic;
-                // anonymous ones (?) bind by position.
-                let placeholder = match backend {
-                    Backend::Sqlite => "?".to_string(),
-                    Backend::Postgres => format!("${}", row * width + column + 1),
-                };
-                sql.push_str(&cell.replace("{}", &placeholder));
-            }
-            sql.push(')');
-        }
-        sql.push(' ');
-        sql.push_str(tail);
-        let mut query = sqlx::query(trusted(sql));
-        for row in chunk {
-            for value in row {
-                query = match value {
-                    Param::Int(value) => query.bind(*value),
-                    Param::Text(value) => query.bind(value.clone()),
-                    Param::Real(value) => query.bind(*value),
-                };
-            }
-        }
-        // Not kept prepared: the text varies with the row count, and sqlx's Any driver mis-types a NULL f64 in
-        // a prepared statement on PostgreSQL.
-        query.persistent(false).execute(&mut **tx).await?;
+    for chunk in rows.chunks(rows_per_statement(cells.len())) {
+        insert_statement(backend, head, cells, chunk.iter().map(|row| row.iter().cloned()), tail)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
+}
+
+/// How many rows of `width` columns one statement inserts: within both engines' limits on parameters.
+pub(crate) fn rows_per_statement(width: usize) -> usize {
+    (30_000 / width.max(1)).clamp(1, 500)
+}
+
+/// One INSERT statement for `rows` (at most [`rows_per_statement`] of them), with its values bound: built apart
+/// from its execution, so that a load can build the next while the database runs this one.
+pub(crate) fn insert_statement<R: Iterator<Item = Param>>(
+    backend: Backend,
+    head: &str,
+    cells: &[&str],
+    rows: impl ExactSizeIterator<Item = R>,
+    tail: &str,
+) -> QueryBuilder<'static> {
+    let width = cells.len().max(1);
+    let count = rows.len();
+    let mut sql = String::with_capacity(head.len() + count * width * 8 + tail.len());
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    // SQLite looks a named parameter ($N) up in a list, which makes thousands of them quadratic; anonymous
+    // ones (?) bind by position, and every row reads the same.
+    let sqlite_row = match backend {
+        Backend::Sqlite => {
+            format!("({})", cells.iter().map(|cell| cell.replace("{}", "?")).collect::<Vec<_>>().join(", "))
+        }
+        Backend::Postgres => String::new(),
+    };
+    for row in 0..count {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        match backend {
+            Backend::Sqlite => sql.push_str(&sqlite_row),
+            Backend::Postgres => {
+                sql.push('(');
+                for (column, cell) in cells.iter().enumerate() {
+                    if column > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&cell.replace("{}", &format!("${}", row * width + column + 1)));
+                }
+                sql.push(')');
+            }
+        }
+    }
+    sql.push(' ');
+    sql.push_str(tail);
+    let mut query = sqlx::query(trusted(sql));
+    for row in rows {
+        for value in row {
+            query = match value {
+                Param::Int(value) => query.bind(value),
+                Param::Text(value) => query.bind(value),
+                Param::Real(value) => query.bind(value),
+            };
+        }
+    }
+    // Kept prepared on SQLite, where a load or an import repeats the same statement (the same number of rows)
+    // many times. Not on PostgreSQL: sqlx's Any driver mis-types a NULL f64 in a prepared statement there.
+    query.persistent(backend == Backend::Sqlite)
 }
 
 /// Reserves `n` consecutive new ids of `table` for rows inserted with explicit ids. On SQLite the write
@@ -835,13 +749,27 @@ pub(crate) async fn reserve_ids(
     }
 }
 
+/// Hoshin's own invariant beyond the database's constraints: every policy has a working copy.
+pub(crate) async fn check_working_copies<'e>(executor: impl sqlx::Executor<'e, Database = Any>) -> Result<()> {
+    let orphans: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM policies p WHERE NOT EXISTS (SELECT 1 FROM working_copies w WHERE w.policy_id = p.id)",
+    )
+    .fetch_one(executor)
+    .await?
+    .try_get("n")?;
+    if orphans > 0 {
+        return Err(StoreError::Database(format!("{orphans} policies without a working copy")));
+    }
+    Ok(())
+}
+
 /// SQL assembled from this file's constants (column lists, placeholder counts) — never from input, which is
 /// always bound as a parameter.
 pub(crate) fn trusted(sql: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql)
 }
 
-type QueryBuilder<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+pub(crate) type QueryBuilder<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
 
 /// Binds an organization as the next two parameters, the way every table stores it: its city (`''` for
 /// none), then its name.
@@ -1027,7 +955,8 @@ impl Store for SqlStore {
         }
         let (continued_series, new_series) =
             self.write_series(&mut tx, organization_id, import.key.fiscal_year, version_id, &import.content).await?;
-        self.write_search(&mut tx, policy_id, version_id, import.key.fiscal_year, &import.content).await?;
+        index::write_policy(&mut tx, self.backend, policy_id, version_id, import.key.fiscal_year, &import.content)
+            .await?;
         let (file_name, sha256) = match &import.source {
             Source::Import { file_name, sha256 } => (Some(file_name.as_str()), Some(sha256.as_str())),
             Source::Editor => (None, None),
@@ -1236,7 +1165,7 @@ impl Store for SqlStore {
             .await?
             .try_get("organization_id")?;
         self.write_series(&mut tx, organization_id, key.fiscal_year, version_id, &content).await?;
-        self.write_search(&mut tx, policy_id, version_id, key.fiscal_year, &content).await?;
+        index::write_policy(&mut tx, self.backend, policy_id, version_id, key.fiscal_year, &content).await?;
         let after = serde_json::json!({ "version": version.seq, "stage": stage.code() });
         audit(&mut tx, author, "publish", &entity(key), None, Some(json_string(&after))).await?;
         tx.commit().await?;
@@ -1785,16 +1714,7 @@ impl Store for SqlStore {
                 return Err(StoreError::Database(format!("{} foreign-key violations", violations.len())));
             }
         }
-        let orphans: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM policies p \
-             WHERE NOT EXISTS (SELECT 1 FROM working_copies w WHERE w.policy_id = p.id)",
-        )
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("n")?;
-        if orphans > 0 {
-            return Err(StoreError::Database(format!("{orphans} policies without a working copy")));
-        }
+        check_working_copies(&self.pool).await?;
         let documents = sqlx::query("SELECT id, document FROM versions").fetch_all(&self.pool).await?;
         for row in &documents {
             let id: i64 = row.try_get("id")?;

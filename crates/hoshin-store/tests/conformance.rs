@@ -503,10 +503,10 @@ async fn every_change_is_in_the_append_only_audit_log(store: Arc<dyn Store>, poo
 async fn a_failed_import_writes_nothing(store: Arc<dyn Store>, pool: sqlx::AnyPool) {
     let statements: &[&str] = match store.backend() {
         hoshin_store::Backend::Sqlite => &["CREATE TRIGGER inject BEFORE INSERT ON search_entries \
-             WHEN NEW.text LIKE '%INJECTED-FAULT%' BEGIN SELECT RAISE(ABORT, 'injected fault'); END"],
+             WHEN NEW.normalized LIKE '%injected-fault%' BEGIN SELECT RAISE(ABORT, 'injected fault'); END"],
         hoshin_store::Backend::Postgres => &[
             "CREATE FUNCTION inject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-             IF NEW.text LIKE '%INJECTED-FAULT%' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$",
+             IF NEW.normalized LIKE '%injected-fault%' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$",
             "CREATE TRIGGER inject BEFORE INSERT ON search_entries FOR EACH ROW EXECUTE FUNCTION inject()",
         ],
     };
@@ -942,9 +942,46 @@ async fn a_bad_dump_is_refused_with_its_line_and_writes_nothing(store: Arc<dyn S
         assert!(message.contains("dump line ") && message.contains(expected), "{what}: {message}");
         assert_eq!(store.policies().await.unwrap().len(), 0, "{what}: a refused load wrote rows");
     }
+    // Rows that read as rows but not as data: a version's document the core cannot read, a version of a policy
+    // the dump does not hold, a working copy based on a version it does not hold, a policy without its working
+    // copy. Each is refused before anything is committed.
+    let first_row = |text: &str, table: &str, edit: &dyn Fn(&mut Vec<serde_json::Value>)| -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let at = lines.iter().position(|line| line.starts_with(&format!("table {table} "))).unwrap() + 1;
+        let mut row: Vec<serde_json::Value> = serde_json::from_str(&lines[at]).unwrap();
+        edit(&mut row);
+        lines[at] = serde_json::Value::Array(row).to_string();
+        lines.join("\n") + "\n"
+    };
+    let unreadable = first_row(&good, "versions", &|row| row[9] = r#"{"format":1,"issues":7}"#.into());
+    let lost_policy = first_row(&good, "versions", &|row| row[1] = 999.into());
+    let lost_base = first_row(&good, "working_copies", &|row| row[1] = 999.into());
+    let cases: [(&str, &str, &str); 3] = [
+        (&unreadable, "unreadable document", "the document does not read"),
+        (&lost_policy, "version of no policy", "which the dump does not hold"),
+        (&lost_base, "working copy of no version", "dump lines "),
+    ];
+    for (text, what, expected) in cases {
+        let error = store.load(&mut text.as_bytes()).await.unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("dump line") && message.contains(expected), "{what}: {message}");
+        assert_eq!(store.policies().await.unwrap().len(), 0, "{what}: a refused load wrote rows");
+    }
+    let mut lines: Vec<&str> = good.lines().collect();
+    let at = lines.iter().position(|line| line.starts_with("table working_copies ")).unwrap() + 1;
+    lines.remove(at);
+    let end = lines.iter().position(|line| line.starts_with("end working_copies ")).unwrap();
+    let count: usize = lines[end]["end working_copies ".len()..].parse().unwrap();
+    let declared = format!("end working_copies {}", count - 1);
+    lines[end] = &declared;
+    let orphan = lines.join("\n") + "\n";
+    let error = store.load(&mut orphan.as_bytes()).await.unwrap_err();
+    assert!(error.to_string().contains("1 policies without a working copy"), "{error}");
+    assert_eq!(store.policies().await.unwrap().len(), 0, "a load without a working copy wrote rows");
     assert!(store.audit_log(10).await.unwrap().is_empty());
     store.load(&mut good.as_bytes()).await.unwrap();
     assert_eq!(dump_text(&store).await, good);
+    store.check().await.unwrap();
 }
 
 async fn backup_while_in_use_and_restore(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
