@@ -364,6 +364,10 @@ impl SqlStore {
         // The search index is built as the versions are read: their documents are checked and their fields
         // worked out on another thread while the rows are written.
         let mut index = IndexBuild::begin(tx, self.backend_kind()).await?;
+        let foreign_keys = match self.backend_kind() {
+            Backend::Postgres => drop_foreign_keys(tx).await?,
+            Backend::Sqlite => Vec::new(),
+        };
         let mut latest = LatestVersions::default();
         let backend = self.backend_kind();
         let mut stats = DumpStats::default();
@@ -420,11 +424,40 @@ impl SqlStore {
             }
         }
         index.finish(tx, &latest.superseded).await?;
+        for statement in foreign_keys {
+            sqlx::query(trusted(statement)).execute(&mut **tx).await.map_err(|error| {
+                let message =
+                    error.as_database_error().map_or_else(|| error.to_string(), |error| error.message().into());
+                StoreError::Invalid(format!("the dump's rows refer to rows it does not hold: {message}"))
+            })?;
+        }
         // Every reference between rows was checked as it was inserted (foreign keys) and every document as it
         // was indexed; what is left of `check` is Hoshin's own invariant.
         crate::sql::check_working_copies(&mut **tx).await?;
         Ok(stats)
     }
+}
+
+/// Drops the foreign keys of every table (PostgreSQL) for a load, and returns the statements that make them
+/// again. Checked row by row, they cost a load as much as the rows themselves; made again over full tables,
+/// each is checked in one pass (as PostgreSQL's own documentation advises for populating a database). The
+/// load is one transaction: if it fails, the constraints are back as they were.
+async fn drop_foreign_keys(tx: &mut Transaction<'_, Any>) -> Result<Vec<String>> {
+    let rows = sqlx::query(
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop_statement, \
+         format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) \
+         AS add_statement FROM pg_constraint \
+         WHERE contype = 'f' AND connamespace = to_regnamespace(current_schema()) ORDER BY conrelid, conname",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut add = Vec::new();
+    for row in &rows {
+        let drop: String = row.try_get("drop_statement")?;
+        sqlx::query(trusted(drop)).execute(&mut **tx).await?;
+        add.push(row.try_get("add_statement")?);
+    }
+    Ok(add)
 }
 
 /// What a load remembers of the rows it has read, to index each policy's latest version: the fiscal year of
@@ -581,11 +614,18 @@ fn read_unit(
     count: &mut u64,
 ) -> Result<Unit> {
     let mut rows: Vec<Vec<Value>> = Vec::new();
+    // PostgreSQL is given the rows as the dump has them, one JSON array of rows per statement (see
+    // `json_statement`); SQLite, bound values.
+    let mut json = String::new();
     let first = reader.number + 1;
     let mut end = false;
     // Versions go a hundred at a time: their search rows are worked out on another thread meanwhile, and
     // small batches keep both threads busy.
-    let per_unit = if table.name == "versions" { 100 } else { rows_per_statement(table.columns.len()) };
+    let per_unit = match (table.name, backend) {
+        ("versions", _) => 100,
+        (_, Backend::Postgres) => 2_000,
+        (_, Backend::Sqlite) => rows_per_statement(table.columns.len()),
+    };
     while rows.len() < per_unit {
         let line = reader.next_line()?;
         if let Some(rest) = line.strip_prefix("end ") {
@@ -600,23 +640,57 @@ fn read_unit(
             break;
         }
         rows.push(parse_row(&line, table).map_err(|message| reader.error(message))?);
+        if backend == Backend::Postgres {
+            json.push(if json.is_empty() { '[' } else { ',' });
+            json.push_str(&line);
+        }
         *count += 1;
     }
     let indexed = latest.read(table, &rows, first).map_err(|message| reader.error(message))?;
-    let statement = (!rows.is_empty()).then(|| {
-        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
-        let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
-        let params = rows.into_iter().map(|row| {
-            row.into_iter().zip(table.columns).map(|(value, (_, kind))| match (kind, value) {
-                (Type::Integer, value) => Param::Int(value.as_i64()),
-                (Type::Real, value) => Param::Real(value.as_f64()),
-                (Type::Text, Value::String(text)) => Param::Text(Some(text)),
-                (Type::Text, _) => Param::Text(None),
-            })
-        });
-        insert_statement(backend, &head, &vec!["{}"; names.len()], params, "")
+    let statement = (!rows.is_empty()).then(|| match backend {
+        Backend::Sqlite => {
+            let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+            let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
+            let params = rows.into_iter().map(|row| {
+                row.into_iter().zip(table.columns).map(|(value, (_, kind))| match (kind, value) {
+                    (Type::Integer, value) => Param::Int(value.as_i64()),
+                    (Type::Real, value) => Param::Real(value.as_f64()),
+                    (Type::Text, Value::String(text)) => Param::Text(Some(text)),
+                    (Type::Text, _) => Param::Text(None),
+                })
+            });
+            insert_statement(backend, &head, &vec!["{}"; names.len()], params, "")
+        }
+        Backend::Postgres => {
+            json.push(']');
+            json_statement(table, json)
+        }
     });
     Ok(Unit { statement, indexed, lines: (first, reader.number), end })
+}
+
+/// An INSERT of rows given as one JSON array of the dump's rows, which PostgreSQL takes apart itself: one
+/// parameter instead of thousands, and no statement of thousands of placeholders to parse. The rows were
+/// checked (`parse_row`) before they come here; a JSON null is SQL's NULL.
+fn json_statement(table: &Table, rows: String) -> QueryBuilder<'static> {
+    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    let values: Vec<String> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, (_, kind))| match kind {
+            Type::Integer => format!("CAST(row ->> {index} AS BIGINT)"),
+            Type::Real => format!("CAST(row ->> {index} AS DOUBLE PRECISION)"),
+            Type::Text => format!("row ->> {index}"),
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) SELECT {} FROM jsonb_array_elements(CAST($1 AS jsonb)) AS rows (row)",
+        table.name,
+        names.join(", "),
+        values.join(", ")
+    );
+    sqlx::query(trusted(sql)).bind(rows).persistent(false)
 }
 
 /// What kind of file a backup is.
