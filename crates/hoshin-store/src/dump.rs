@@ -28,7 +28,9 @@ use sqlx::{Any, Row, Transaction};
 use hoshin_core::FiscalYear;
 
 use crate::index::{IndexBuild, IndexedVersion};
-use crate::sql::{insert_statement, rows_per_statement, trusted, Param, QueryBuilder, SqlStore};
+use crate::sql::{
+    insert_statement, rows_per_statement, trusted, Param, QueryBuilder, SqlStore, WORKING_COPY, WORKING_DOCUMENT,
+};
 use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 
 /// The format's version: the number on the first line.
@@ -286,8 +288,7 @@ impl SqlStore {
         for table in TABLES {
             let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
             writeln!(out, "table {} {}", table.name, names.join(" ")).map_err(io_error)?;
-            let sql = format!("SELECT {} FROM {} ORDER BY {}", names.join(", "), table.name, table.order_by);
-            let rows = sqlx::query(trusted(sql)).fetch_all(&mut *tx).await?;
+            let rows = sqlx::query(trusted(dump_query(table))).fetch_all(&mut *tx).await?;
             for row in &rows {
                 let values = table
                     .columns
@@ -528,6 +529,27 @@ impl LatestVersions {
     }
 }
 
+/// The query that reads a table for the dump: its columns, in order. A working copy that shares its base
+/// version's document (stored as NULL, migration 0009) is dumped with that document, as the format has it.
+fn dump_query(table: &Table) -> String {
+    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    if table.name == "working_copies" {
+        let columns: Vec<String> = names
+            .iter()
+            .map(|name| match *name {
+                "document" => format!("{WORKING_DOCUMENT} AS document"),
+                name => format!("w.{name}"),
+            })
+            .collect();
+        return format!("SELECT {} FROM {WORKING_COPY} ORDER BY w.{}", columns.join(", "), table.order_by);
+    }
+    format!("SELECT {} FROM {} ORDER BY {}", names.join(", "), table.name, table.order_by)
+}
+
+/// How a loaded working copy's document is stored: NULL when it is its base version's document (the load
+/// compares them in the database, which holds the version already), else as it is.
+const SHARED_DOCUMENT: &str = "NULLIF({}, (SELECT shared.document FROM versions shared WHERE shared.id = {}))";
+
 /// A line reader that counts lines for messages.
 struct Lines<'a> {
     input: &'a mut (dyn BufRead + Send),
@@ -651,15 +673,30 @@ fn read_unit(
         Backend::Sqlite => {
             let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
             let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
+            let shared = table.name == "working_copies";
+            let cells: Vec<&str> =
+                names.iter().map(|name| if shared && *name == "document" { SHARED_DOCUMENT } else { "{}" }).collect();
             let params = rows.into_iter().map(|row| {
-                row.into_iter().zip(table.columns).map(|(value, (_, kind))| match (kind, value) {
-                    (Type::Integer, value) => Param::Int(value.as_i64()),
-                    (Type::Real, value) => Param::Real(value.as_f64()),
-                    (Type::Text, Value::String(text)) => Param::Text(Some(text)),
-                    (Type::Text, _) => Param::Text(None),
-                })
+                // The shared document's cell takes a second parameter: the base version's id.
+                let base = if shared { row[1].as_i64() } else { None };
+                let mut params: Vec<Param> = row
+                    .into_iter()
+                    .zip(table.columns)
+                    .map(|(value, (_, kind))| match (kind, value) {
+                        (Type::Integer, value) => Param::Int(value.as_i64()),
+                        (Type::Real, value) => Param::Real(value.as_f64()),
+                        (Type::Text, Value::String(text)) => Param::Text(Some(text)),
+                        (Type::Text, _) => Param::Text(None),
+                    })
+                    .collect();
+                if shared {
+                    let after_document =
+                        names.iter().position(|name| *name == "document").map_or(params.len(), |i| i + 1);
+                    params.insert(after_document, Param::Int(base));
+                }
+                params.into_iter()
             });
-            insert_statement(backend, &head, &vec!["{}"; names.len()], params, "")
+            insert_statement(backend, &head, &cells, params, "")
         }
         Backend::Postgres => {
             json.push(']');
@@ -678,7 +715,10 @@ fn json_statement(table: &Table, rows: String) -> QueryBuilder<'static> {
         .columns
         .iter()
         .enumerate()
-        .map(|(index, (_, kind))| match kind {
+        .map(|(index, (name, kind))| match kind {
+            Type::Text if table.name == "working_copies" && *name == "document" => SHARED_DOCUMENT
+                .replacen("{}", &format!("row ->> {index}"), 1)
+                .replacen("{}", "CAST(row ->> 1 AS BIGINT)", 1),
             Type::Integer => format!("CAST(row ->> {index} AS BIGINT)"),
             Type::Real => format!("CAST(row ->> {index} AS DOUBLE PRECISION)"),
             Type::Text => format!("row ->> {index}"),

@@ -615,6 +615,11 @@ impl SqlStore {
     }
 }
 
+/// A working copy (`w`) with its base version (`v`), and the document it holds: its own when it has one (it
+/// was edited, or has no base), else its base version's (migration 0009).
+pub(crate) const WORKING_COPY: &str = "working_copies w LEFT JOIN versions v ON v.id = w.base_version_id";
+pub(crate) const WORKING_DOCUMENT: &str = "COALESCE(w.document, v.document)";
+
 /// How many index candidates a search ranks at most: the newest fields first, so that a common word over a
 /// national data set costs a bounded time. Both engines order candidates the same way, so they rank the same;
 /// the index is asked for a few years at a time, newest first, so that the order needs no more than those.
@@ -937,26 +942,24 @@ impl Store for SqlStore {
         if edited.is_none() {
             sqlx::query(
                 "INSERT INTO working_copies (policy_id, base_version_id, stage, updated_at, author, edited, document) \
-                 VALUES ($1, $2, $3, $4, $5, 0, $6)",
+                 VALUES ($1, $2, $3, $4, $5, 0, NULL)",
             )
             .bind(policy_id)
             .bind(version_id)
             .bind(import.stage.code())
             .bind(created_at.clone())
             .bind(import.author.clone())
-            .bind(json.clone())
             .execute(&mut *tx)
             .await?;
         } else if !working_copy_kept {
             sqlx::query(
-                "UPDATE working_copies SET base_version_id = $1, stage = $2, updated_at = $3, author = $4, document = $5 \
-                 WHERE policy_id = $6",
+                "UPDATE working_copies SET base_version_id = $1, stage = $2, updated_at = $3, author = $4, document = NULL \
+                 WHERE policy_id = $5",
             )
             .bind(version_id)
             .bind(import.stage.code())
             .bind(created_at.clone())
             .bind(import.author.clone())
-            .bind(json.clone())
             .bind(policy_id)
             .execute(&mut *tx)
             .await?;
@@ -1089,13 +1092,11 @@ impl Store for SqlStore {
     async fn working_copy(&self, key: &PolicyKey) -> Result<WorkingCopy> {
         let mut tx = self.pool.begin().await?;
         let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
-        let row = sqlx::query("SELECT * FROM working_copies WHERE policy_id = $1")
-            .bind(policy_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| not_found(key))?;
+        let sql = format!("SELECT w.*, {WORKING_DOCUMENT} AS current FROM {WORKING_COPY} WHERE w.policy_id = $1");
+        let row =
+            sqlx::query(trusted(sql)).bind(policy_id).fetch_optional(&mut *tx).await?.ok_or_else(|| not_found(key))?;
         tx.commit().await?;
-        let (content, era) = document::from_json(&row.try_get::<String, _>("document")?)?;
+        let (content, era) = document::from_json(&row.try_get::<String, _>("current")?)?;
         Ok(WorkingCopy {
             key: key.clone(),
             revision,
@@ -1121,11 +1122,9 @@ impl Store for SqlStore {
     ) -> Result<i64> {
         let mut tx = self.write_transaction().await?;
         let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
-        let before: String = sqlx::query("SELECT document FROM working_copies WHERE policy_id = $1")
-            .bind(policy_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("document")?;
+        let sql = format!("SELECT {WORKING_DOCUMENT} AS document FROM {WORKING_COPY} WHERE w.policy_id = $1");
+        let before: String =
+            sqlx::query(trusted(sql)).bind(policy_id).fetch_one(&mut *tx).await?.try_get("document")?;
         let (_, era) = document::from_json(&before)?;
         let era = era.or_else(|| key.fiscal_year.era_year().map(|(era, _)| era));
         let after = document::to_json(content, era);
@@ -1150,18 +1149,16 @@ impl Store for SqlStore {
         let mut tx = self.write_transaction().await?;
         let (policy_id, revision) = find_policy(&mut tx, key).await?.ok_or_else(|| not_found(key))?;
         claim_revision(&mut tx, key, policy_id, expected_revision, revision).await?;
-        let row = sqlx::query("SELECT stage, document FROM working_copies WHERE policy_id = $1")
-            .bind(policy_id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let sql = format!("SELECT w.stage, {WORKING_DOCUMENT} AS document FROM {WORKING_COPY} WHERE w.policy_id = $1");
+        let row = sqlx::query(trusted(sql)).bind(policy_id).fetch_one(&mut *tx).await?;
         let stage = stage_from(&row.try_get::<String, _>("stage")?)?;
         let json: String = row.try_get("document")?;
         let (content, _) = document::from_json(&json)?;
         let version = append_version(&mut tx, policy_id, stage, author, &Source::Editor, &json).await?;
         let version_id = version.id;
         sqlx::query(
-            "UPDATE working_copies SET base_version_id = $1, edited = 0, submitted_at = NULL, submitted_by = NULL, \
-             review_note = NULL WHERE policy_id = $2",
+            "UPDATE working_copies SET base_version_id = $1, edited = 0, document = NULL, submitted_at = NULL, \
+             submitted_by = NULL, review_note = NULL WHERE policy_id = $2",
         )
         .bind(version_id)
         .bind(policy_id)

@@ -1357,3 +1357,115 @@ async fn drafts_are_submitted_returned_and_published(store: Arc<dyn Store>, _poo
     assert_eq!(actions, ["publish", "submit", "withdraw", "submit", "create-draft"]);
     store.check().await.unwrap();
 }
+
+mod upgrade_0009 {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::working_copies_from_before_0009_read_the_same(super::sqlite_url()).await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::working_copies_from_before_0009_read_the_same(super::postgres_url().await).await;
+    }
+}
+
+/// A database from before migration 0009, where every working copy held its document, upgrades in place when
+/// it is opened: an unedited working copy then shares its base version's document (stored as NULL), an edited
+/// one and a new draft without a version keep their own, and each reads and dumps as it did.
+async fn working_copies_from_before_0009_read_the_same(url: DatabaseUrl) {
+    let (connect, mut before) = match &url {
+        DatabaseUrl::Sqlite(path) => {
+            (format!("sqlite://{}?mode=rwc", path.display()), sqlx::migrate!("migrations/sqlite"))
+        }
+        DatabaseUrl::Postgres(url) => (url.clone(), sqlx::migrate!("migrations/postgres")),
+    };
+    before.migrations =
+        std::borrow::Cow::Owned(before.migrations.iter().filter(|migration| migration.version < 9).cloned().collect());
+    let pool = open_admin(&connect).await;
+    before.run(&pool).await.unwrap();
+    let content = |year: i32, goal: &str| {
+        let mut import = policy(ward("住吉区"), year, Stage::YearEnd, &[("区民の割合", "50%以上", Some("51%"))]);
+        import.content.goal = Some(goal.into());
+        import.content
+    };
+    let document = |year: i32, goal: &str| hoshin_store::document::to_json(&content(year, goal), None);
+    let published = document(2024, "公開したまま");
+    let base = document(2025, "公開した目標");
+    let edited = document(2025, "編集中の目標");
+    let draft = document(2026, "新しい素案");
+    let statements: [(&str, Vec<&str>); 4] = [
+        ("INSERT INTO organizations (id, city, name, kind) VALUES (1, '大阪市', '住吉区', 'ward')", vec![]),
+        ("INSERT INTO policies (id, organization_id, fiscal_year, revision) VALUES (1, 1, 2024, 1), (2, 1, 2025, 2), (3, 1, 2026, 1)", vec![]),
+        (
+            "INSERT INTO versions (id, policy_id, seq, stage, created_at, author, source_kind, source_name, source_hash, \
+             document) VALUES (1, 1, 1, 'year_end', '2026-01-01T00:00:00.000Z', 'test', 'editor', NULL, NULL, $1), \
+             (2, 2, 1, 'year_end', '2026-01-01T00:00:00.000Z', 'test', 'editor', NULL, NULL, $2)",
+            vec![&published, &base],
+        ),
+        (
+            "INSERT INTO working_copies (policy_id, base_version_id, stage, updated_at, author, edited, document) VALUES \
+             (1, 1, 'year_end', '2026-01-01T00:00:00.000Z', 'test', 0, $1), \
+             (2, 2, 'year_end', '2026-01-02T00:00:00.000Z', 'test', 1, $2), \
+             (3, NULL, 'first_draft', '2026-01-03T00:00:00.000Z', 'test', 1, $3)",
+            vec![&published, &edited, &draft],
+        ),
+    ];
+    for (sql, values) in statements {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
+        for value in values {
+            query = query.bind(value.to_string());
+        }
+        query.execute(&pool).await.unwrap();
+    }
+    if matches!(url, DatabaseUrl::Postgres(_)) {
+        for table in ["organizations", "policies", "versions"] {
+            let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&pool).await.unwrap();
+        }
+    }
+    pool.close().await;
+
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&url).await.unwrap());
+    store.check().await.unwrap();
+    let key = |year: i32| PolicyKey { organization: ward("住吉区"), fiscal_year: fy(year) };
+    for (year, goal, was_edited) in
+        [(2024, "公開したまま", false), (2025, "編集中の目標", true), (2026, "新しい素案", true)]
+    {
+        let copy = store.working_copy(&key(year)).await.unwrap();
+        assert_eq!(copy.content, content(year, goal), "{year}");
+        assert_eq!(copy.edited, was_edited, "{year}");
+    }
+    let pool = SqlStore::open(&url).await.unwrap().pool().clone();
+    let shared: Vec<i64> = sqlx::query(
+        "SELECT CASE WHEN document IS NULL THEN 1 ELSE 0 END AS shared FROM working_copies ORDER BY policy_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| sqlx::Row::try_get(row, "shared").unwrap())
+    .collect();
+    assert_eq!(shared, [1, 0, 0], "only the unedited working copy shares its base version's document");
+    // The dump still gives every working copy its document.
+    let dump = dump_text(&store).await;
+    let rows: Vec<serde_json::Value> = dump
+        .lines()
+        .skip_while(|line| !line.starts_with("table working_copies "))
+        .skip(1)
+        .take_while(|line| !line.starts_with("end "))
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let documents: Vec<&str> = rows.iter().map(|row| row[6].as_str().unwrap()).collect();
+    assert_eq!(documents, [published.as_str(), edited.as_str(), draft.as_str()]);
+    // Publishing the edited copy makes it share the new version's document.
+    let revision = store.working_copy(&key(2025)).await.unwrap().revision;
+    store.publish(&key(2025), revision, "test").await.unwrap();
+    let shared: i64 = sqlx::query("SELECT COUNT(*) AS n FROM working_copies WHERE document IS NULL")
+        .fetch_one(&pool)
+        .await
+        .map(|row| sqlx::Row::try_get(&row, "n").unwrap())
+        .unwrap();
+    assert_eq!(shared, 2);
+    assert_eq!(store.working_copy(&key(2025)).await.unwrap().content, content(2025, "編集中の目標"));
+}
