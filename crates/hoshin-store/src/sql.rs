@@ -1480,33 +1480,84 @@ impl Store for SqlStore {
     }
 
     async fn league_table(&self, common_key: &str, fiscal_year: FiscalYear) -> Result<Vec<LeagueRow>> {
-        let rows = sqlx::query(
-            // From the indicator's series (one per organization) to their rows of the year: without statistics,
-            // SQLite would rather read every row of the year (twelve times as many) and look up each one's series.
-            // CROSS JOIN fixes that order on SQLite; PostgreSQL reads it as a plain join and plans it itself.
-            "SELECT iy.*, o.city, o.name FROM series s CROSS JOIN indicator_years iy \
-             JOIN organizations o ON o.id = s.organization_id \
-             WHERE iy.series_id = s.id AND s.common_key = $1 AND iy.fiscal_year = $2 \
-             ORDER BY CASE WHEN iy.value IS NULL THEN 1 ELSE 0 END, iy.value DESC, o.city, o.name, iy.series_id",
-        )
-        .bind(common_key.to_string())
-        .bind(i64::from(fiscal_year.start_year()))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out: Vec<LeagueRow> = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let point = point_from(row)?;
+        // The whole table comes back as one row holding a JSON array, built by the database: its 1,741 rows at
+        // national scale, fetched one by one, cost more in handing each across from the driver's thread than
+        // the query itself. A value goes as text with every digit it has, so that it reads back exactly.
+        let (aggregate, array, value) = match self.backend {
+            Backend::Sqlite => ("json_group_array", "json_array", "printf('%!.17g', iy.value)"),
+            Backend::Postgres => ("json_agg", "json_build_array", "CAST(iy.value AS TEXT)"),
+        };
+        // From the indicator's series (one per organization) to their rows of the year: without statistics,
+        // SQLite would rather read every row of the year (twelve times as many) and look up each one's series.
+        // CROSS JOIN fixes that order on SQLite; PostgreSQL reads it as a plain join and plans it itself.
+        let sql = format!(
+            "SELECT CAST({aggregate}({array}(iy.series_id, o.city, o.name, iy.fiscal_year, iy.issue, iy.number, \
+             iy.wording, iy.target, iy.actual, CASE WHEN iy.value IS NULL THEN NULL ELSE {value} END, iy.unit, \
+             iy.published_mark, iy.computed_mark, iy.data_source, iy.sample_size, iy.version_id) \
+             ORDER BY CASE WHEN iy.value IS NULL THEN 1 ELSE 0 END, iy.value DESC, o.city, o.name, iy.series_id) \
+             AS TEXT) AS league FROM series s CROSS JOIN indicator_years iy JOIN organizations o ON o.id = s.organization_id \
+             WHERE iy.series_id = s.id AND s.common_key = $1 AND iy.fiscal_year = $2"
+        );
+        let league: Option<String> = sqlx::query(trusted(sql))
+            .bind(common_key.to_string())
+            .bind(i64::from(fiscal_year.start_year()))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("league")?;
+        type Entry = (
+            i64,
+            String,
+            String,
+            i64,
+            Option<String>,
+            Option<i64>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            i64,
+        );
+        let entries: Vec<Entry> = match league {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|error| StoreError::Database(format!("the league table did not read: {error}")))?,
+            None => Vec::new(),
+        };
+        let mut out: Vec<LeagueRow> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let (series_id, city, name, year, issue, number, wording, target, actual, value, unit) =
+                (entry.0, entry.1, entry.2, entry.3, entry.4, entry.5, entry.6, entry.7, entry.8, entry.9, entry.10);
+            let value = value
+                .map(|text| {
+                    text.parse::<f64>()
+                        .map_err(|error| StoreError::Database(format!("a league value {text} did not read: {error}")))
+                })
+                .transpose()?;
+            let point = SeriesPoint {
+                fiscal_year: fiscal_year_from(year)?,
+                issue,
+                number,
+                wording,
+                target,
+                actual,
+                value,
+                unit,
+                published_mark: entry.11,
+                computed_mark: entry.12,
+                data_source: entry.13,
+                sample_size: entry.14,
+                version_id: entry.15,
+            };
             // Equal values share a rank (1, 2, 2, 4).
             let rank = match out.last() {
                 Some(last) if last.point.value.is_some() && last.point.value == point.value => last.rank,
                 _ => out.len() + 1,
             };
-            out.push(LeagueRow {
-                rank,
-                organization: organization_from(row.try_get("city")?, row.try_get("name")?),
-                series_id: row.try_get("series_id")?,
-                point,
-            });
+            out.push(LeagueRow { rank, organization: organization_from(city, name), series_id, point });
         }
         Ok(out)
     }

@@ -364,6 +364,15 @@ async fn league_table_of_a_common_indicator(store: Arc<dyn Store>, _pool: sqlx::
     );
     assert_eq!(table[2].point.computed_mark.as_deref(), Some("B"));
     assert!(store.league_table("community-council-awareness", fy(2023)).await.unwrap().is_empty());
+    // A row of the league table is the series' own point, to the last digit of its value and every field.
+    let many_digits = "12.345678901234567%";
+    store.import(policy(ward("西区"), 2024, Stage::YearEnd, &[(wording, "40%以上", Some(many_digits))])).await.unwrap();
+    let table = store.league_table("community-council-awareness", fy(2024)).await.unwrap();
+    let row = table.iter().find(|row| row.organization.name == "西区").unwrap();
+    assert_eq!(row.point.value, Some(12.345_678_901_234_567));
+    let series = store.series(row.series_id).await.unwrap();
+    assert_eq!(series.points.iter().find(|point| point.fiscal_year == fy(2024)), Some(&row.point));
+    assert_eq!(table.iter().map(|row| row.rank).collect::<Vec<_>>(), [1, 1, 3, 4, 5]);
 }
 
 async fn search_finds_two_character_words(store: Arc<dyn Store>, _pool: sqlx::AnyPool) {
