@@ -1483,20 +1483,33 @@ impl Store for SqlStore {
         // The whole table comes back as one row holding a JSON array, built by the database: its 1,741 rows at
         // national scale, fetched one by one, cost more in handing each across from the driver's thread than
         // the query itself. A value goes as text with every digit it has, so that it reads back exactly.
-        let (aggregate, array, value) = match self.backend {
-            Backend::Sqlite => ("json_group_array", "json_array", "printf('%!.17g', iy.value)"),
-            Backend::Postgres => ("json_agg", "json_build_array", "CAST(iy.value AS TEXT)"),
+        // From the indicator's series (one per organization) to their row of the year, one index probe each:
+        // both engines would rather read every row of the year (twelve times as many, scattered over the
+        // table) and match them to the series. CROSS JOIN fixes the order on SQLite; on PostgreSQL, a LATERAL
+        // subquery with LIMIT 1 (there is one row per series and year) is a probe the planner keeps.
+        let (aggregate, array, value, from) = match self.backend {
+            Backend::Sqlite => (
+                "json_group_array",
+                "json_array",
+                "printf('%!.17g', iy.value)",
+                "series s CROSS JOIN indicator_years iy JOIN organizations o ON o.id = s.organization_id \
+                 WHERE iy.series_id = s.id AND s.common_key = $1 AND iy.fiscal_year = $2",
+            ),
+            Backend::Postgres => (
+                "json_agg",
+                "json_build_array",
+                "CAST(iy.value AS TEXT)",
+                "series s JOIN organizations o ON o.id = s.organization_id CROSS JOIN LATERAL \
+                 (SELECT * FROM indicator_years i WHERE i.series_id = s.id AND i.fiscal_year = $2 LIMIT 1) iy \
+                 WHERE s.common_key = $1",
+            ),
         };
-        // From the indicator's series (one per organization) to their rows of the year: without statistics,
-        // SQLite would rather read every row of the year (twelve times as many) and look up each one's series.
-        // CROSS JOIN fixes that order on SQLite; PostgreSQL reads it as a plain join and plans it itself.
         let sql = format!(
             "SELECT CAST({aggregate}({array}(iy.series_id, o.city, o.name, iy.fiscal_year, iy.issue, iy.number, \
              iy.wording, iy.target, iy.actual, CASE WHEN iy.value IS NULL THEN NULL ELSE {value} END, iy.unit, \
              iy.published_mark, iy.computed_mark, iy.data_source, iy.sample_size, iy.version_id) \
              ORDER BY CASE WHEN iy.value IS NULL THEN 1 ELSE 0 END, iy.value DESC, o.city, o.name, iy.series_id) \
-             AS TEXT) AS league FROM series s CROSS JOIN indicator_years iy JOIN organizations o ON o.id = s.organization_id \
-             WHERE iy.series_id = s.id AND s.common_key = $1 AND iy.fiscal_year = $2"
+             AS TEXT) AS league FROM {from}"
         );
         let league: Option<String> = sqlx::query(trusted(sql))
             .bind(common_key.to_string())
