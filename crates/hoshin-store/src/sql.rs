@@ -1773,6 +1773,10 @@ impl Store for SqlStore {
         self.backup_to(path).await
     }
 
+    async fn close(&self) {
+        SqlStore::close(self).await;
+    }
+
     async fn check(&self) -> Result<()> {
         if self.backend == Backend::Sqlite {
             let rows = sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await?;

@@ -103,6 +103,8 @@ fn dump_load_backup_restore() {
     std::io::Write::write_all(&mut load.stdin.take().unwrap(), &dump.stdout).unwrap();
     let loaded = load.wait_with_output().unwrap();
     assert!(loaded.status.success(), "{}", text(&loaded.stderr));
+    // The load closed the database: its write-ahead log is checkpointed and gone, not left at its largest.
+    assert!(!dir.join("b.db-wal").exists(), "load left its WAL behind");
     let again = run(hoshin(&dir).args(["--database", &db("b.db"), "dump"]));
     assert_eq!(again.stdout, dump.stdout);
     // backup, then restore over a database that holds data: refused without --yes, done with it.

@@ -77,6 +77,7 @@ pub fn load(url: &DatabaseUrl) -> Result<()> {
         let store = database::open(url).await?;
         let mut input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
         let stats = store.load(&mut input).await.map_err(|error| UserError(error.to_string()))?;
+        store.close().await;
         println!("loaded into {}: {stats}", shown(url));
         Ok(())
     })

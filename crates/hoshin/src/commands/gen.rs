@@ -78,6 +78,7 @@ pub fn run(url: &DatabaseUrl, args: &Args) -> Result<()> {
             rows as f64 / elapsed,
             (after.policies - before.policies) as f64 / elapsed,
         );
+        store.close().await;
         Ok(())
     })
 }
