@@ -11,12 +11,12 @@
 //! - PostgreSQL: a GIN index built by `CREATE INDEX` over the whole table is far cheaper than one updated row by
 //!   row, so the index is dropped at the start and made again at the end, in the same transaction.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
 use hoshin_core::{FiscalYear, PolicyContent};
 use sqlx::{Any, Transaction};
 use tokio::task::JoinHandle;
-
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
 
 use crate::sql::{insert_statement, reserve_ids, rows_per_statement, trusted, Param, QueryBuilder};
 use crate::{document, search, Backend, Result, StoreError};
