@@ -102,17 +102,22 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
-        let unindexed: i64 = sqlx::query(
-            "SELECT CASE WHEN EXISTS (SELECT 1 FROM versions) AND NOT EXISTS (SELECT 1 FROM search_entries) \
-             THEN 1 ELSE 0 END AS unindexed",
-        )
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("unindexed")?;
+        const UNINDEXED: &str = "SELECT CASE WHEN EXISTS (SELECT 1 FROM versions) \
+             AND NOT EXISTS (SELECT 1 FROM search_entries) THEN 1 ELSE 0 END AS unindexed";
+        let unindexed: i64 = sqlx::query(UNINDEXED).fetch_one(&self.pool).await?.try_get("unindexed")?;
         if unindexed == 1 {
             let mut tx = self.write_transaction().await?;
-            self.rebuild_search(&mut tx).await?;
-            tx.commit().await?;
+            // Another server opening the same database may have rebuilt the index meanwhile: ask again, holding
+            // the lock that the other one's rebuild held (SQLite's write lock; a self-exclusive lock on the table
+            // on PostgreSQL), so that the index is rebuilt once, not twice over.
+            if self.backend == Backend::Postgres {
+                sqlx::query("LOCK TABLE search_entries IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+            }
+            let unindexed: i64 = sqlx::query(UNINDEXED).fetch_one(&mut *tx).await?.try_get("unindexed")?;
+            if unindexed == 1 {
+                self.rebuild_search(&mut tx).await?;
+                tx.commit().await?;
+            }
         }
         Ok(())
     }

@@ -1478,3 +1478,43 @@ async fn working_copies_from_before_0009_read_the_same(url: DatabaseUrl) {
     assert_eq!(shared, 2);
     assert_eq!(store.working_copy(&key(2025)).await.unwrap().content, content(2025, "編集中の目標"));
 }
+
+mod rebuild_once {
+    #[tokio::test]
+    async fn on_sqlite() {
+        super::two_servers_opening_at_once_rebuild_the_index_once(super::sqlite_url()).await;
+    }
+
+    #[tokio::test]
+    async fn on_postgres() {
+        super::two_servers_opening_at_once_rebuild_the_index_once(super::postgres_url().await).await;
+    }
+}
+
+/// Two servers that open a database whose search entries a migration emptied, at the same moment, rebuild the
+/// index once between them: the second finds it rebuilt, rather than adding every entry a second time.
+async fn two_servers_opening_at_once_rebuild_the_index_once(url: DatabaseUrl) {
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&url).await.unwrap());
+    for (file_name, text) in samples() {
+        store.import(import_of(&file_name, &text)).await.unwrap();
+    }
+    let before = store.search("防災 地域", &SearchFilter::default(), 50).await.unwrap();
+    let pool = SqlStore::open(&url).await.unwrap().pool().clone();
+    let entries = || async {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM search_entries").fetch_one(&pool).await.unwrap();
+        sqlx::Row::try_get::<i64, _>(&row, "n").unwrap()
+    };
+    let indexed = entries().await;
+    assert!(indexed > 20, "{indexed} entries");
+    if store.backend() == hoshin_store::Backend::Sqlite {
+        sqlx::query("INSERT INTO search_grams (search_grams) VALUES ('delete-all')").execute(&pool).await.unwrap();
+    }
+    sqlx::query("DELETE FROM search_entries").execute(&pool).await.unwrap();
+    store.close().await;
+    let (first, second) = tokio::join!(SqlStore::open(&url), SqlStore::open(&url));
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(entries().await, indexed, "the index was rebuilt more than once");
+    assert_eq!(first.search("防災 地域", &SearchFilter::default(), 50).await.unwrap(), before);
+    assert_eq!(second.search("防災 地域", &SearchFilter::default(), 50).await.unwrap(), before);
+    first.check().await.unwrap();
+}
