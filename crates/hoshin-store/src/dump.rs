@@ -29,7 +29,8 @@ use hoshin_core::FiscalYear;
 
 use crate::index::{IndexBuild, IndexedVersion};
 use crate::sql::{
-    insert_statement, rows_per_statement, trusted, Param, QueryBuilder, SqlStore, WORKING_COPY, WORKING_DOCUMENT,
+    fiscal_year_from, insert_statement, rows_per_statement, trusted, Param, QueryBuilder, SqlStore, WORKING_COPY,
+    WORKING_DOCUMENT,
 };
 use crate::{Backend, DatabaseUrl, Result, Store, StoreError};
 
@@ -485,10 +486,8 @@ impl LatestVersions {
             "policies" => {
                 for row in batch {
                     let year = integer(row, 2);
-                    let fiscal_year = i32::try_from(year)
-                        .ok()
-                        .and_then(FiscalYear::new)
-                        .ok_or_else(|| format!("policies.fiscal_year {year} is not a fiscal year"))?;
+                    let fiscal_year = fiscal_year_from(year)
+                        .map_err(|_| format!("policies.fiscal_year {year} is not a fiscal year"))?;
                     self.years.insert(integer(row, 0), fiscal_year);
                 }
                 Ok(Vec::new())

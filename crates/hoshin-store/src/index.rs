@@ -18,7 +18,7 @@ use hoshin_core::{FiscalYear, PolicyContent};
 use sqlx::{Any, Transaction};
 use tokio::task::JoinHandle;
 
-use crate::sql::{insert_statement, reserve_ids, rows_per_statement, trusted, Param, QueryBuilder};
+use crate::sql::{insert_statements, placeholders, reserve_ids, trusted, Param, QueryBuilder};
 use crate::{document, search, Backend, Result, StoreError};
 
 /// The temporary table (SQLite) that holds a bulk build's grams until the FTS index takes them all at once.
@@ -73,21 +73,16 @@ impl SearchRows {
         let mut statements = Vec::new();
         match backend {
             Backend::Sqlite => {
-                let head = "INSERT INTO search_entries (id, policy_id, version_id, position, field, normalized)";
                 let numbered = |rows: Vec<Vec<Param>>| {
-                    rows.into_iter().zip(first_id..).map(|(row, id)| std::iter::once(Param::Int(Some(id))).chain(row))
+                    rows.into_iter().zip(first_id..).map(|(mut row, id)| {
+                        row.insert(0, Param::Int(Some(id)));
+                        row
+                    })
                 };
-                let mut entries = numbered(self.entries).peekable();
-                while entries.peek().is_some() {
-                    let chunk: Vec<_> = entries.by_ref().take(rows_per_statement(6)).collect();
-                    statements.push(insert_statement(backend, head, &["{}"; 6], chunk.into_iter(), ""));
-                }
+                let head = "INSERT INTO search_entries (id, policy_id, version_id, position, field, normalized)";
+                statements.extend(insert_statements(backend, head, &["{}"; 6], numbered(self.entries), ""));
                 let head = format!("INSERT INTO {grams_table} (rowid, grams)");
-                let mut grams = numbered(self.grams).peekable();
-                while grams.peek().is_some() {
-                    let chunk: Vec<_> = grams.by_ref().take(rows_per_statement(2)).collect();
-                    statements.push(insert_statement(backend, &head, &["{}"; 2], chunk.into_iter(), ""));
-                }
+                statements.extend(insert_statements(backend, &head, &["{}"; 2], numbered(self.grams), ""));
             }
             Backend::Postgres => {
                 // The rows as one JSON array, which the server takes apart: a statement of thousands of
@@ -233,8 +228,7 @@ impl IndexBuild {
             execute(tx, joined(last.await)?).await?;
         }
         for chunk in superseded.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let list = placeholders.join(", ");
+            let list = placeholders(chunk.len());
             let mut statements = Vec::new();
             if self.backend == Backend::Sqlite {
                 statements.push(format!(

@@ -176,7 +176,7 @@ fn stage_from(code: &str) -> Result<Stage> {
     Stage::from_code(code).ok_or_else(|| StoreError::Database(format!("unknown stage code 「{code}」 in the database")))
 }
 
-fn fiscal_year_from(value: i64) -> Result<FiscalYear> {
+pub(crate) fn fiscal_year_from(value: i64) -> Result<FiscalYear> {
     i32::try_from(value)
         .ok()
         .and_then(FiscalYear::new)
@@ -546,8 +546,7 @@ impl SqlStore {
             .collect::<Result<_>>()?;
         let mut build = IndexBuild::begin(tx, self.backend).await?;
         for chunk in ids.chunks(200) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT id, document FROM versions WHERE id IN ({})", placeholders.join(", "));
+            let sql = format!("SELECT id, document FROM versions WHERE id IN ({})", placeholders(chunk.len()));
             let mut query = sqlx::query(trusted(sql));
             for (_, version_id, _) in chunk {
                 query = query.bind(*version_id);
@@ -603,10 +602,9 @@ impl SqlStore {
     async fn series_points(&self, series_ids: &[i64]) -> Result<HashMap<i64, Vec<SeriesPoint>>> {
         let mut out: HashMap<i64, Vec<SeriesPoint>> = HashMap::new();
         for chunk in series_ids.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT * FROM indicator_years WHERE series_id IN ({}) ORDER BY series_id, fiscal_year",
-                placeholders.join(", ")
+                placeholders(chunk.len())
             );
             let mut query = sqlx::query(trusted(sql));
             for id in chunk {
@@ -669,12 +667,33 @@ pub(crate) async fn insert_rows(
     rows: &[Vec<Param>],
     tail: &str,
 ) -> Result<()> {
-    for chunk in rows.chunks(rows_per_statement(cells.len())) {
-        insert_statement(backend, head, cells, chunk.iter().map(|row| row.iter().cloned()), tail)
-            .execute(&mut **tx)
-            .await?;
+    for statement in insert_statements(backend, head, cells, rows.iter().cloned(), tail) {
+        statement.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// The statements that insert `rows`, as many to a statement as [`rows_per_statement`] allows, bound and
+/// ready to run (a load builds them on another thread than the one that runs them).
+pub(crate) fn insert_statements(
+    backend: Backend,
+    head: &str,
+    cells: &[&str],
+    rows: impl IntoIterator<Item = Vec<Param>>,
+    tail: &str,
+) -> Vec<QueryBuilder<'static>> {
+    let mut rows = rows.into_iter().peekable();
+    let mut statements = Vec::new();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Param>> = rows.by_ref().take(rows_per_statement(cells.len())).collect();
+        statements.push(insert_statement(backend, head, cells, chunk.into_iter().map(Vec::into_iter), tail));
+    }
+    statements
+}
+
+/// `$1, $2, …, $count`: the placeholders of an `IN (…)` list.
+pub(crate) fn placeholders(count: usize) -> String {
+    (1..=count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// How many rows of `width` columns one statement inserts: within both engines' limits on parameters.

@@ -102,6 +102,23 @@ macro_rules! conformance {
     };
 }
 
+/// Declares a test that opens its database itself (from a fresh database's URL), once per backend.
+macro_rules! on_fresh_databases {
+    ($module:ident, $name:ident) => {
+        mod $module {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$name(super::sqlite_url()).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                super::$name(super::postgres_url().await).await;
+            }
+        }
+    };
+}
+
 conformance!(
     samples_round_trip_exactly,
     the_same_file_imported_twice_is_one_version,
@@ -1367,17 +1384,7 @@ async fn drafts_are_submitted_returned_and_published(store: Arc<dyn Store>, _poo
     store.check().await.unwrap();
 }
 
-mod upgrade_0009 {
-    #[tokio::test]
-    async fn on_sqlite() {
-        super::working_copies_from_before_0009_read_the_same(super::sqlite_url()).await;
-    }
-
-    #[tokio::test]
-    async fn on_postgres() {
-        super::working_copies_from_before_0009_read_the_same(super::postgres_url().await).await;
-    }
-}
+on_fresh_databases!(upgrade_0009, working_copies_from_before_0009_read_the_same);
 
 /// A database from before migration 0009, where every working copy held its document, upgrades in place when
 /// it is opened: an unedited working copy then shares its base version's document (stored as NULL), an edited
@@ -1479,17 +1486,7 @@ async fn working_copies_from_before_0009_read_the_same(url: DatabaseUrl) {
     assert_eq!(store.working_copy(&key(2025)).await.unwrap().content, content(2025, "編集中の目標"));
 }
 
-mod rebuild_once {
-    #[tokio::test]
-    async fn on_sqlite() {
-        super::two_servers_opening_at_once_rebuild_the_index_once(super::sqlite_url()).await;
-    }
-
-    #[tokio::test]
-    async fn on_postgres() {
-        super::two_servers_opening_at_once_rebuild_the_index_once(super::postgres_url().await).await;
-    }
-}
+on_fresh_databases!(rebuild_once, two_servers_opening_at_once_rebuild_the_index_once);
 
 /// Two servers that open a database whose search entries a migration emptied, at the same moment, rebuild the
 /// index once between them: the second finds it rebuilt, rather than adding every entry a second time.
