@@ -4,7 +4,8 @@
 //!
 //! Run: `cargo bench -p hoshin-store --bench national` (figures in docs/PERFORMANCE.md). Scale and engines
 //! through HOSHIN_BENCH_ORGANIZATIONS (1741), HOSHIN_BENCH_YEARS (10) and HOSHIN_BENCH_ENGINES
-//! (sqlite,postgres). PostgreSQL comes from HOSHIN_TEST_POSTGRES_URL or is started by scripts/test-postgres.
+//! (sqlite,postgres). After the load it builds the search index again (`reindex`), to show what the index
+//! alone costs. PostgreSQL comes from HOSHIN_TEST_POSTGRES_URL or is started by scripts/test-postgres.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark fails loudly and prints its figures
 
@@ -60,6 +61,114 @@ fn percentiles(mut times: Vec<Duration>) -> (f64, f64, f64) {
     (at(0.5), at(0.99), at(1.0))
 }
 
+/// A dump's value as a field of COPY's text format.
+fn copy_field(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::Null => out.push_str("\\N"),
+        serde_json::Value::String(text) => {
+            for c in text.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
+            }
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// What PostgreSQL itself needs at the least, on this machine, for what a load does — the floor under any
+/// loader, Hoshin's included:
+/// - the dump's rows given to COPY (converted beforehand, not timed), in one transaction, into the schema
+///   without foreign keys and without the search index: no document read, no search entry, no check;
+/// - building the search index's GIN over the loaded entries, alone.
+async fn postgres_floor(loaded_url: &str, dump_path: &std::path::Path, budget: f64) {
+    use sqlx::Connection;
+    // The GIN alone, over the entries the load wrote (rolled back: the database stays as it was).
+    let mut connection = sqlx::PgConnection::connect(loaded_url).await.unwrap();
+    let mut tx = connection.begin().await.unwrap();
+    sqlx::query("DROP INDEX search_entries_grams").execute(&mut *tx).await.unwrap();
+    sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *tx).await.unwrap();
+    let started = Instant::now();
+    sqlx::query("CREATE INDEX search_entries_grams ON search_entries USING GIN (grams)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let gin_time = started.elapsed().as_secs_f64();
+    tx.rollback().await.unwrap();
+    connection.close().await.unwrap();
+
+    // The rows as COPY takes them; a working copy's document is NULL when it is its base version's (as Hoshin
+    // stores it).
+    let text = std::fs::read_to_string(dump_path).unwrap();
+    let mut tables: Vec<(String, String, String)> = Vec::new();
+    let mut documents: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("table ") {
+            let mut words = rest.split(' ');
+            let name = words.next().unwrap().to_string();
+            let columns: Vec<&str> = words.collect();
+            tables.push((name, columns.join(", "), String::new()));
+        } else if line.starts_with('[') {
+            let mut row: Vec<serde_json::Value> = serde_json::from_str(line).unwrap();
+            let (name, _, data) = tables.last_mut().unwrap();
+            if name == "versions" {
+                documents.insert(row[0].as_i64().unwrap(), row[9].as_str().unwrap().to_string());
+            }
+            if name == "working_copies"
+                && row[1].as_i64().and_then(|base| documents.get(&base)).map(String::as_str) == row[6].as_str()
+            {
+                row[6] = serde_json::Value::Null;
+            }
+            for (index, value) in row.iter().enumerate() {
+                if index > 0 {
+                    data.push('\t');
+                }
+                copy_field(value, data);
+            }
+            data.push('\n');
+        }
+    }
+    drop(documents);
+    let url = fresh("postgres", "floor").await;
+    SqlStore::open(&url).await.unwrap().close().await;
+    let DatabaseUrl::Postgres(url) = url else { unreachable!() };
+    let mut connection = sqlx::PgConnection::connect(&url).await.unwrap();
+    let drops: Vec<String> = sqlx::query_scalar(
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) FROM pg_constraint \
+         WHERE contype = 'f'",
+    )
+    .fetch_all(&mut connection)
+    .await
+    .unwrap();
+    for drop in drops {
+        sqlx::query(sqlx::AssertSqlSafe(drop)).execute(&mut connection).await.unwrap();
+    }
+    sqlx::query("DROP INDEX search_entries_grams").execute(&mut connection).await.unwrap();
+    sqlx::query("SET default_toast_compression = 'lz4'").execute(&mut connection).await.unwrap();
+    let started = Instant::now();
+    let mut tx = connection.begin().await.unwrap();
+    for (name, columns, data) in &tables {
+        if data.is_empty() {
+            continue;
+        }
+        let mut copy = tx.copy_in_raw(&format!("COPY {name} ({columns}) FROM STDIN")).await.unwrap();
+        copy.send(data.as_bytes()).await.unwrap();
+        copy.finish().await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let copy_time = started.elapsed().as_secs_f64();
+    connection.close().await.unwrap();
+    println!(
+        "postgres: floor: COPY of the dump's rows, without foreign keys or search index, in {copy_time:.2} s; \
+         the search index's GIN alone in {gin_time:.2} s; together {:.2} s against the load's budget of {budget:.2} s",
+        copy_time + gin_time
+    );
+}
+
 async fn bench(engine: &str, spec: Spec) {
     let import_url = fresh(engine, "import").await;
     let store: Arc<dyn Store> = Arc::new(SqlStore::open(&import_url).await.unwrap());
@@ -93,7 +202,6 @@ async fn bench(engine: &str, spec: Spec) {
     let mut input = std::io::BufReader::new(std::fs::File::open(&dump_path).unwrap());
     loaded.load(&mut input).await.unwrap();
     let load_time = started.elapsed().as_secs_f64();
-    let _ = std::fs::remove_file(&dump_path);
     println!(
         "{engine}: dump {:.0} MB in {dump_time:.1} s; load (with search rebuild and check) in {load_time:.1} s: \
          {:.0} indicator-years/s",
@@ -101,10 +209,26 @@ async fn bench(engine: &str, spec: Spec) {
         counts.indicator_years as f64 / load_time
     );
 
-    // The load has just written a gigabyte that the kernel is still writing out; queries are timed on a
+    // The load has just written a gigabyte that the kernel is still writing out; what follows is timed on a
     // machine at rest, not against that write-back.
+    let _ = std::process::Command::new("sync").status();
+
+    // The search index alone: what the load spends on it, measured by building it again over the loaded data.
+    let started = Instant::now();
+    let entries = loaded.reindex().await.unwrap();
+    let reindex_time = started.elapsed().as_secs_f64();
+    let budget = counts.indicator_years as f64 / 50_000.0;
+    println!(
+        "{engine}: search index alone (reindex, {entries} entries) in {reindex_time:.2} s; the load's whole budget at \
+         50,000 indicator-years/s is {budget:.2} s"
+    );
+    loaded.close().await;
     drop(loaded);
     let _ = std::process::Command::new("sync").status();
+    if let DatabaseUrl::Postgres(url) = &load_url {
+        postgres_floor(url, &dump_path, budget).await;
+    }
+    let _ = std::fs::remove_file(&dump_path);
 
     // Queries, spread over the data set with a fixed stride.
     let series_ids: Vec<i64> = {

@@ -562,6 +562,10 @@ pub trait Store: Send + Sync {
     /// every version's document reads); an `Err` says what is wrong.
     async fn check(&self) -> Result<()>;
 
+    /// Builds the search index again from every policy's latest version, in one transaction; returns the
+    /// number of entries.
+    async fn reindex(&self) -> Result<u64>;
+
     /// Closes every connection, waiting for those in use. On SQLite the last one to close checkpoints the WAL
     /// into the database file and removes it: after a load of a national dump, half a gigabyte.
     async fn close(&self);

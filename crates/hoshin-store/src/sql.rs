@@ -530,7 +530,32 @@ impl SqlStore {
         Ok((continued, created))
     }
 
-    /// Rebuilds the search index of every policy from its latest version (after a migration emptied it).
+    /// Throws the search index away and builds it again from every policy's latest version, in one
+    /// transaction (searches meanwhile see the old index): what `hoshin reindex` does when the index is
+    /// suspected to be wrong, and what measures the index's own cost (docs/PERFORMANCE.md). Returns the
+    /// number of entries written.
+    pub async fn reindex(&self) -> Result<u64> {
+        let mut tx = self.write_transaction().await?;
+        match self.backend {
+            Backend::Sqlite => {
+                // The gram index is contentless: its rows cannot be read back to be deleted one by one.
+                sqlx::query("INSERT INTO search_grams (search_grams) VALUES ('delete-all')").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM search_entries").execute(&mut *tx).await?;
+            }
+            // No row refers to an entry; TRUNCATE leaves no dead rows behind for the index build to pass over.
+            Backend::Postgres => {
+                sqlx::query("TRUNCATE search_entries").execute(&mut *tx).await?;
+            }
+        }
+        self.rebuild_search(&mut tx).await?;
+        let entries: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM search_entries").fetch_one(&mut *tx).await?.try_get("n")?;
+        tx.commit().await?;
+        Ok(u64::try_from(entries).unwrap_or(0))
+    }
+
+    /// Rebuilds the search index of every policy from its latest version, into an empty index (after a
+    /// migration emptied it, or from `reindex`).
     pub(crate) async fn rebuild_search(&self, tx: &mut Transaction<'_, Any>) -> Result<()> {
         let latest = sqlx::query(
             "SELECT v.policy_id, v.id, p.fiscal_year FROM versions v JOIN policies p ON p.id = v.policy_id \
@@ -1799,6 +1824,10 @@ impl Store for SqlStore {
 
     async fn close(&self) {
         SqlStore::close(self).await;
+    }
+
+    async fn reindex(&self) -> Result<u64> {
+        SqlStore::reindex(self).await
     }
 
     async fn check(&self) -> Result<()> {

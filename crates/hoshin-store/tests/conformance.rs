@@ -139,6 +139,7 @@ conformance!(
     the_overview_counts_marks_and_year_rows_list_every_indicator,
     the_council_loop_from_opinion_to_response,
     common_indicators_are_decided_by_a_person,
+    reindex_builds_the_same_index_again,
 );
 
 /// The bundled samples as (file name, text).
@@ -1109,6 +1110,48 @@ async fn search_entries_are_rebuilt_when_a_database_opens_without_them() {
     };
     assert_eq!(entries, grams, "every entry has one row in the gram index, no more");
     reopened.check().await.unwrap();
+}
+
+/// `reindex` throws the search index away and builds it again: an index that lost entries behind the store's
+/// back gives the same hits as before afterwards, the data is untouched, and on SQLite the gram index holds
+/// one row per entry (no grams of the thrown-away entries stay behind).
+async fn reindex_builds_the_same_index_again(store: Arc<dyn Store>, pool: sqlx::AnyPool) {
+    for (file_name, text) in samples() {
+        store.import(import_of(&file_name, &text)).await.unwrap();
+    }
+    let queries = ["防災", "地域 見守り", "区政会議", "子"];
+    let mut before = Vec::new();
+    for query in queries {
+        let hits = store.search(query, &SearchFilter::default(), 100).await.unwrap();
+        assert!(!hits.is_empty(), "{query}");
+        before.push(hits);
+    }
+    let entries = |pool: sqlx::AnyPool| async move {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM search_entries").fetch_one(&pool).await.unwrap();
+        sqlx::Row::try_get::<i64, _>(&row, "n").unwrap()
+    };
+    let count = entries(pool.clone()).await;
+    let dump = dump_text(&store).await;
+    // Entries lost behind the store's back: the first half of every policy's.
+    sqlx::query("DELETE FROM search_entries WHERE position < 20").execute(&pool).await.unwrap();
+    assert_ne!(store.search("防災", &SearchFilter::default(), 100).await.unwrap(), before[0]);
+    assert_eq!(store.reindex().await.unwrap(), u64::try_from(count).unwrap());
+    for (query, hits) in queries.iter().zip(&before) {
+        assert_eq!(&store.search(query, &SearchFilter::default(), 100).await.unwrap(), hits, "{query}");
+    }
+    assert_eq!(entries(pool.clone()).await, count);
+    assert_eq!(dump_text(&store).await, dump, "reindex changes no data");
+    if store.backend() == hoshin_store::Backend::Sqlite {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM search_grams").fetch_one(&pool).await.unwrap();
+        assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap(), count);
+    } else {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM pg_indexes WHERE indexname = 'search_entries_grams'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap(), 1, "the GIN index is back");
+    }
+    store.check().await.unwrap();
 }
 
 /// More matches than a search ranks (3,000): both engines take the candidates of the newest years first and

@@ -61,6 +61,8 @@ enum Command {
     Migrate,
     /// Run the database's integrity check and Hoshin's own checks.
     Check,
+    /// Build the full-text search index again from every policy's latest version.
+    Reindex,
     /// Write the whole database to standard output in the dump format (docs/DUMP.md).
     Dump,
     /// Read a dump from standard input into an empty database.
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Command::Import(args) => database().map_err(Into::into).and_then(|url| commands::import::run(&url, args, lang)),
         Command::Migrate => database().map_err(Into::into).and_then(|url| commands::db::migrate(&url)),
         Command::Check => database().map_err(Into::into).and_then(|url| commands::db::check(&url)),
+        Command::Reindex => database().map_err(Into::into).and_then(|url| commands::db::reindex(&url)),
         Command::Dump => database().map_err(Into::into).and_then(|url| commands::db::dump(&url)),
         Command::Load => database().map_err(Into::into).and_then(|url| commands::db::load(&url)),
         Command::Backup(args) => database().map_err(Into::into).and_then(|url| commands::db::backup(&url, args)),

@@ -1,4 +1,4 @@
-//! The database commands as users call them: import, dump/load, backup/restore, check, gen, and a writer
+//! The database commands as users call them: import, dump/load, reindex, backup/restore, check, gen, and a writer
 //! killed with SIGKILL in the middle of its imports.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly
@@ -105,6 +105,16 @@ fn dump_load_backup_restore() {
     assert!(loaded.status.success(), "{}", text(&loaded.stderr));
     // The load closed the database: its write-ahead log is checkpointed and gone, not left at its largest.
     assert!(!dir.join("b.db-wal").exists(), "load left its WAL behind");
+    let again = run(hoshin(&dir).args(["--database", &db("b.db"), "dump"]));
+    assert_eq!(again.stdout, dump.stdout);
+    // reindex builds the search index again and says how big it is; the data is untouched.
+    let reindex = run(hoshin(&dir).args(["--database", &db("b.db"), "reindex"]));
+    assert!(reindex.status.success(), "{}", text(&reindex.stderr));
+    let said = text(&reindex.stdout);
+    assert!(said.starts_with(&format!("reindexed sqlite:{}: ", dir.join("b.db").display())), "{said}");
+    assert!(said.contains(" search entries for 1 policy in "), "{said}");
+    let entries: u64 = said.split(": ").nth(1).and_then(|rest| rest.split(' ').next()).unwrap().parse().unwrap();
+    assert!(entries > 10, "{said}");
     let again = run(hoshin(&dir).args(["--database", &db("b.db"), "dump"]));
     assert_eq!(again.stdout, dump.stdout);
     // backup, then restore over a database that holds data: refused without --yes, done with it.

@@ -1,5 +1,5 @@
-//! The commands that look after the database as a whole: `migrate`, `check`, `dump`, `load`, `backup` and
-//! `restore`.
+//! The commands that look after the database as a whole: `migrate`, `check`, `reindex`, `dump`, `load`,
+//! `backup` and `restore`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -55,6 +55,25 @@ pub fn check(url: &DatabaseUrl) -> Result<()> {
         store.check().await.map_err(|error| UserError(format!("{}: the check failed: {error}", shown(url))))?;
         let counts = store.counts().await.map_err(|error| UserError(error.to_string()))?;
         println!("{}: ok; {}", shown(url), describe(&counts));
+        Ok(())
+    })
+}
+
+/// `hoshin reindex`: the search index built again, in one transaction (the server may keep running: its
+/// searches see the old index until the new one is committed).
+pub fn reindex(url: &DatabaseUrl) -> Result<()> {
+    database::runtime()?.block_on(async {
+        let store = database::open(url).await?;
+        let started = std::time::Instant::now();
+        let entries = store.reindex().await.map_err(|error| UserError(format!("reindex: {error}")))?;
+        let seconds = started.elapsed().as_secs_f64();
+        let counts = store.counts().await.map_err(|error| UserError(error.to_string()))?;
+        store.close().await;
+        let policies = match counts.policies {
+            1 => "1 policy".to_string(),
+            n => format!("{n} policies"),
+        };
+        println!("reindexed {}: {entries} search entries for {policies} in {seconds:.1} s", shown(url));
         Ok(())
     })
 }
