@@ -22,6 +22,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -41,24 +42,24 @@ pub const FORMAT: u32 = 1;
 pub const SCHEMA: u32 = 6;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Type {
+pub(crate) enum Type {
     Integer,
     Text,
     Real,
 }
 
-struct Table {
-    name: &'static str,
-    columns: &'static [(&'static str, Type)],
+pub(crate) struct Table {
+    pub(crate) name: &'static str,
+    pub(crate) columns: &'static [(&'static str, Type)],
     order_by: &'static str,
     /// The identity column whose sequence PostgreSQL must move past the loaded ids.
-    identity: Option<&'static str>,
+    pub(crate) identity: Option<&'static str>,
 }
 
 use Type::{Integer as I, Real as R, Text as T};
 
 /// The tables in dependency order (a table only refers to tables above it).
-const TABLES: &[Table] = &[
+pub(crate) const TABLES: &[Table] = &[
     Table {
         name: "organizations",
         columns: &[("id", I), ("city", T), ("name", T), ("kind", T)],
@@ -310,20 +311,16 @@ impl SqlStore {
 
     /// Reads a dump into this database, which must hold no data, in one transaction: on any error nothing is
     /// written. Before committing, every reference between rows has been checked (foreign keys), every
-    /// policy's latest document read back and indexed for search, and every policy found to have a working copy.
+    /// version's document read and each policy's latest indexed for search, and every policy found to have a
+    /// working copy. PostgreSQL takes the rows over COPY (`copy.rs`).
     pub async fn load_from(&self, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
+        if self.backend_kind() == Backend::Postgres {
+            return crate::copy::load(self.connect_url(), input, crate::copy::Start::Empty).await;
+        }
         let mut tx = self.write_transaction().await?;
-        let existing: i64 =
-            sqlx::query("SELECT (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM audit_log) AS n")
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
+        let existing: i64 = sqlx::query(HOLDS_DATA).fetch_one(&mut *tx).await?.try_get("n")?;
         if existing > 0 {
-            return Err(StoreError::Invalid(
-                "the database already holds data: load reads into an empty database only (use a new SQLite file \
-                 or an empty PostgreSQL database, or `hoshin restore` to replace everything)"
-                    .into(),
-            ));
+            return Err(not_empty());
         }
         let stats = self.load_rows(&mut tx, input).await?;
         tx.commit().await?;
@@ -332,69 +329,28 @@ impl SqlStore {
 
     /// Empties every table and loads the dump, in one transaction (PostgreSQL), for `restore`.
     pub(crate) async fn replace_from(&self, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
-        let mut tx = self.write_transaction().await?;
-        // TRUNCATE is not a row DELETE: the append-only triggers of the audit log do not fire, which is what a
-        // restore of a whole database means.
-        sqlx::query(
-            "TRUNCATE search_entries, audit_log, common_groups, inbox_seen, council_feedback, council_ratings, opinion_responses, \
-             opinions, council_meetings, council_members, indicator_years, series, working_copies, versions, \
-             policies, sessions, users, organizations",
-        )
-        .execute(&mut *tx)
-        .await?;
-        let stats = self.load_rows(&mut tx, input).await?;
-        tx.commit().await?;
-        Ok(stats)
+        crate::copy::load(self.connect_url(), input, crate::copy::Start::Replace).await
     }
 
+    /// The SQLite load: rows in bound statements, each read and bound while the previous one runs.
     async fn load_rows(&self, tx: &mut Transaction<'_, Any>, input: &mut (dyn BufRead + Send)) -> Result<DumpStats> {
         let mut reader = Lines { input, number: 0 };
-        let header = reader.next_line()?;
-        if header != format!("hoshin-dump {FORMAT}") {
-            return Err(reader.error(format!(
-                "expected 「hoshin-dump {FORMAT}」, found 「{}」: this is not a Hoshin dump, or one of a newer format",
-                short(&header)
-            )));
-        }
-        let schema = reader.next_line()?;
-        if schema != format!("schema {SCHEMA}") {
-            return Err(reader.error(format!(
-                "expected 「schema {SCHEMA}」, found 「{}」: the dump comes from a Hoshin with another database schema",
-                short(&schema)
-            )));
-        }
+        read_header(&mut reader)?;
         // The search index is built as the versions are read: their documents are checked and their fields
         // worked out on another thread while the rows are written.
-        let mut index = IndexBuild::begin(tx, self.backend_kind()).await?;
-        let foreign_keys = match self.backend_kind() {
-            Backend::Postgres => drop_foreign_keys(tx).await?,
-            Backend::Sqlite => Vec::new(),
-        };
+        let mut index = IndexBuild::begin(tx, Backend::Sqlite).await?;
         let mut latest = LatestVersions::default();
-        let backend = self.backend_kind();
         let mut stats = DumpStats::default();
         for table in TABLES {
-            let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
-            let expected = format!("table {} {}", table.name, names.join(" "));
-            let line = reader.next_line()?;
-            if line != expected {
-                return Err(reader.error(format!("expected 「{expected}」, found 「{}」", short(&line))));
-            }
+            read_table_line(&mut reader, table)?;
             // Each statement's rows are read and bound while the database runs the previous statement.
             let mut count: u64 = 0;
-            let mut unit = read_unit(&mut reader, table, backend, &mut latest, &mut count)?;
+            let mut unit = read_unit(&mut reader, table, &mut latest, &mut count)?;
             loop {
                 let Unit { statement, indexed, lines, end } = unit;
                 let run = async {
                     if let Some(statement) = statement {
-                        statement.execute(&mut **tx).await.map_err(|error| {
-                            StoreError::Invalid(format!(
-                                "dump lines {}–{}: {}",
-                                lines.0,
-                                lines.1,
-                                StoreError::from(error)
-                            ))
-                        })?;
+                        statement.execute(&mut **tx).await.map_err(|error| lines_error(lines, error))?;
                     }
                     index.add(tx, indexed).await
                 };
@@ -402,37 +358,15 @@ impl SqlStore {
                     run.await?;
                     break;
                 }
-                let read = async { read_unit(&mut reader, table, backend, &mut latest, &mut count) };
+                let read = async { read_unit(&mut reader, table, &mut latest, &mut count) };
                 let (ran, read) = tokio::join!(run, read);
                 ran?;
                 unit = read?;
             }
             stats.rows.push((table.name, count));
         }
-        let last = reader.next_line()?;
-        if last != "end" {
-            return Err(reader.error(format!("expected 「end」, found 「{}」", short(&last))));
-        }
-        if self.backend_kind() == Backend::Postgres {
-            for table in TABLES {
-                if let Some(column) = table.identity {
-                    let sql = format!(
-                        "SELECT setval(pg_get_serial_sequence('{0}', '{column}'), COALESCE(MAX({column}), 0) + 1, false) \
-                         FROM {0}",
-                        table.name
-                    );
-                    sqlx::query(trusted(sql)).fetch_one(&mut **tx).await?;
-                }
-            }
-        }
+        read_end(&mut reader)?;
         index.finish(tx, &latest.superseded).await?;
-        for statement in foreign_keys {
-            sqlx::query(trusted(statement)).execute(&mut **tx).await.map_err(|error| {
-                let message =
-                    error.as_database_error().map_or_else(|| error.to_string(), |error| error.message().into());
-                StoreError::Invalid(format!("the dump's rows refer to rows it does not hold: {message}"))
-            })?;
-        }
         // Every reference between rows was checked as it was inserted (foreign keys) and every document as it
         // was indexed; what is left of `check` is Hoshin's own invariant.
         crate::sql::check_working_copies(&mut **tx).await?;
@@ -440,45 +374,83 @@ impl SqlStore {
     }
 }
 
-/// Drops the foreign keys of every table (PostgreSQL) for a load, and returns the statements that make them
-/// again. Checked row by row, they cost a load as much as the rows themselves; made again over full tables,
-/// each is checked in one pass (as PostgreSQL's own documentation advises for populating a database). The
-/// load is one transaction: if it fails, the constraints are back as they were.
-async fn drop_foreign_keys(tx: &mut Transaction<'_, Any>) -> Result<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS drop_statement, \
-         format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)) \
-         AS add_statement FROM pg_constraint \
-         WHERE contype = 'f' AND connamespace = to_regnamespace(current_schema()) ORDER BY conrelid, conname",
+/// Whether a database holds data: a load reads into an empty one only.
+pub(crate) const HOLDS_DATA: &str =
+    "SELECT (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM audit_log) AS n";
+
+pub(crate) fn not_empty() -> StoreError {
+    StoreError::Invalid(
+        "the database already holds data: load reads into an empty database only (use a new SQLite file or an \
+         empty PostgreSQL database, or `hoshin restore` to replace everything)"
+            .into(),
     )
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut add = Vec::new();
-    for row in &rows {
-        let drop: String = row.try_get("drop_statement")?;
-        sqlx::query(trusted(drop)).execute(&mut **tx).await?;
-        add.push(row.try_get("add_statement")?);
-    }
-    Ok(add)
 }
 
-/// What a load remembers of the rows it has read, to index each policy's latest version: the fiscal year of
-/// every policy, and the latest version of each seen so far.
+/// A statement's or a COPY's failure, named by the dump lines its rows came from.
+pub(crate) fn lines_error(lines: (usize, usize), error: sqlx::Error) -> StoreError {
+    StoreError::Invalid(format!("dump lines {}–{}: {}", lines.0, lines.1, StoreError::from(error)))
+}
+
+/// Reads and checks the dump's first two lines: the format and the schema.
+pub(crate) fn read_header(reader: &mut Lines<'_>) -> Result<()> {
+    let header = reader.next_line()?;
+    if header != format!("hoshin-dump {FORMAT}") {
+        return Err(reader.error(format!(
+            "expected 「hoshin-dump {FORMAT}」, found 「{}」: this is not a Hoshin dump, or one of a newer format",
+            short(&header)
+        )));
+    }
+    let schema = reader.next_line()?;
+    if schema != format!("schema {SCHEMA}") {
+        return Err(reader.error(format!(
+            "expected 「schema {SCHEMA}」, found 「{}」: the dump comes from a Hoshin with another database schema",
+            short(&schema)
+        )));
+    }
+    Ok(())
+}
+
+/// Reads and checks the line that opens `table`.
+pub(crate) fn read_table_line(reader: &mut Lines<'_>, table: &Table) -> Result<()> {
+    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    let expected = format!("table {} {}", table.name, names.join(" "));
+    let line = reader.next_line()?;
+    if line != expected {
+        return Err(reader.error(format!("expected 「{expected}」, found 「{}」", short(&line))));
+    }
+    Ok(())
+}
+
+/// Reads and checks the dump's last line.
+pub(crate) fn read_end(reader: &mut Lines<'_>) -> Result<()> {
+    let last = reader.next_line()?;
+    if last != "end" {
+        return Err(reader.error(format!("expected 「end」, found 「{}」", short(&last))));
+    }
+    Ok(())
+}
+
+/// What a load remembers of the rows it has read: the fiscal year of every policy and the latest version of
+/// each seen so far (to index each policy's latest version), and a digest of every version's document (to
+/// store a working copy that is its base version's document as NULL, migration 0009).
 #[derive(Default)]
-struct LatestVersions {
+pub(crate) struct LatestVersions {
     years: HashMap<i64, FiscalYear>,
     latest: HashMap<i64, (i64, i64)>,
     /// Versions indexed and then found not to be their policy's latest, whose entries are removed at the end.
-    superseded: Vec<i64>,
+    pub(crate) superseded: Vec<i64>,
+    /// SHA-256 of each version's document, by version id: equal digests are equal documents.
+    documents: HashMap<i64, [u8; 32]>,
 }
 
 impl LatestVersions {
     /// Notes a batch of rows of `table`; for versions, returns them all to be checked, those to index marked (each
-    /// the latest of its policy so far; a dump lists versions by id, so the latest normally comes last).
+    /// the latest of its policy so far; a dump lists versions by id, so the latest normally comes last). A
+    /// working copy whose document is its base version's gets NULL for it.
     fn read(
         &mut self,
         table: &Table,
-        batch: &[Vec<Value>],
+        batch: &mut [Vec<Value>],
         first_line: usize,
     ) -> std::result::Result<Vec<IndexedVersion>, String> {
         let integer = |row: &[Value], index: usize| row[index].as_i64().unwrap_or_default();
@@ -512,6 +484,7 @@ impl LatestVersions {
                         self.latest.insert(policy_id, (seq, version_id));
                     }
                     let document = row[9].as_str().unwrap_or_default().to_string();
+                    self.documents.insert(version_id, Sha256::digest(document.as_bytes()).into());
                     indexed.push(IndexedVersion {
                         policy_id,
                         version_id,
@@ -522,6 +495,19 @@ impl LatestVersions {
                     });
                 }
                 Ok(indexed)
+            }
+            "working_copies" => {
+                for row in batch {
+                    let base = row[1].as_i64().and_then(|base| self.documents.get(&base));
+                    let shared = match (base, row[6].as_str()) {
+                        (Some(base), Some(document)) => *base == <[u8; 32]>::from(Sha256::digest(document.as_bytes())),
+                        _ => false,
+                    };
+                    if shared {
+                        row[6] = Value::Null;
+                    }
+                }
+                Ok(Vec::new())
             }
             _ => Ok(Vec::new()),
         }
@@ -545,18 +531,14 @@ fn dump_query(table: &Table) -> String {
     format!("SELECT {} FROM {} ORDER BY {}", names.join(", "), table.name, table.order_by)
 }
 
-/// How a loaded working copy's document is stored: NULL when it is its base version's document (the load
-/// compares them in the database, which holds the version already), else as it is.
-const SHARED_DOCUMENT: &str = "NULLIF({}, (SELECT shared.document FROM versions shared WHERE shared.id = {}))";
-
 /// A line reader that counts lines for messages.
-struct Lines<'a> {
-    input: &'a mut (dyn BufRead + Send),
-    number: usize,
+pub(crate) struct Lines<'a> {
+    pub(crate) input: &'a mut (dyn BufRead + Send),
+    pub(crate) number: usize,
 }
 
 impl Lines<'_> {
-    fn next_line(&mut self) -> Result<String> {
+    pub(crate) fn next_line(&mut self) -> Result<String> {
         let mut line = String::new();
         self.number += 1;
         let read = self
@@ -572,7 +554,7 @@ impl Lines<'_> {
         Ok(line)
     }
 
-    fn error(&self, message: String) -> StoreError {
+    pub(crate) fn error(&self, message: String) -> StoreError {
         StoreError::Invalid(format!("dump line {}: {message}", self.number))
     }
 }
@@ -614,40 +596,29 @@ fn parse_row(line: &str, table: &Table) -> std::result::Result<Vec<Value>, Strin
     Ok(values)
 }
 
-/// One statement's worth of a table's rows, read from the dump and bound, ready to run.
-struct Unit {
-    /// None when the table has no rows left.
-    statement: Option<QueryBuilder<'static>>,
+/// Rows of one table read from the dump and checked, with what the load needs to know of them.
+pub(crate) struct Batch {
+    pub(crate) rows: Vec<Vec<Value>>,
     /// The versions among the rows, for the search index.
-    indexed: Vec<IndexedVersion>,
+    pub(crate) indexed: Vec<IndexedVersion>,
     /// The dump lines the rows came from, for messages.
-    lines: (usize, usize),
+    pub(crate) lines: (usize, usize),
     /// Whether the table's `end` line was read.
-    end: bool,
+    pub(crate) end: bool,
 }
 
-/// Reads up to one statement's worth of rows of `table` (or up to its `end` line, which it checks).
-fn read_unit(
+/// Reads up to `limit` rows of `table` (or up to its `end` line, which it checks).
+pub(crate) fn read_batch(
     reader: &mut Lines<'_>,
     table: &Table,
-    backend: Backend,
     latest: &mut LatestVersions,
     count: &mut u64,
-) -> Result<Unit> {
+    limit: usize,
+) -> Result<Batch> {
     let mut rows: Vec<Vec<Value>> = Vec::new();
-    // PostgreSQL is given the rows as the dump has them, one JSON array of rows per statement (see
-    // `json_statement`); SQLite, bound values.
-    let mut json = String::new();
     let first = reader.number + 1;
     let mut end = false;
-    // Versions go a hundred at a time: their search rows are worked out on another thread meanwhile, and
-    // small batches keep both threads busy.
-    let per_unit = match (table.name, backend) {
-        ("versions", _) => 100,
-        (_, Backend::Postgres) => 2_000,
-        (_, Backend::Sqlite) => rows_per_statement(table.columns.len()),
-    };
-    while rows.len() < per_unit {
+    while rows.len() < limit {
         let line = reader.next_line()?;
         if let Some(rest) = line.strip_prefix("end ") {
             let declared = format!("{} {count}", table.name);
@@ -661,75 +632,46 @@ fn read_unit(
             break;
         }
         rows.push(parse_row(&line, table).map_err(|message| reader.error(message))?);
-        if backend == Backend::Postgres {
-            json.push(if json.is_empty() { '[' } else { ',' });
-            json.push_str(&line);
-        }
         *count += 1;
     }
-    let indexed = latest.read(table, &rows, first).map_err(|message| reader.error(message))?;
-    let statement = (!rows.is_empty()).then(|| match backend {
-        Backend::Sqlite => {
-            let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
-            let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
-            let shared = table.name == "working_copies";
-            let cells: Vec<&str> =
-                names.iter().map(|name| if shared && *name == "document" { SHARED_DOCUMENT } else { "{}" }).collect();
-            let params = rows.into_iter().map(|row| {
-                // The shared document's cell takes a second parameter: the base version's id.
-                let base = if shared { row[1].as_i64() } else { None };
-                let mut params: Vec<Param> = row
-                    .into_iter()
-                    .zip(table.columns)
-                    .map(|(value, (_, kind))| match (kind, value) {
-                        (Type::Integer, value) => Param::Int(value.as_i64()),
-                        (Type::Real, value) => Param::Real(value.as_f64()),
-                        (Type::Text, Value::String(text)) => Param::Text(Some(text)),
-                        (Type::Text, _) => Param::Text(None),
-                    })
-                    .collect();
-                if shared {
-                    let after_document =
-                        names.iter().position(|name| *name == "document").map_or(params.len(), |i| i + 1);
-                    params.insert(after_document, Param::Int(base));
-                }
-                params.into_iter()
-            });
-            insert_statement(backend, &head, &cells, params, "")
-        }
-        Backend::Postgres => {
-            json.push(']');
-            json_statement(table, json)
-        }
-    });
-    Ok(Unit { statement, indexed, lines: (first, reader.number), end })
+    let indexed = latest.read(table, &mut rows, first).map_err(|message| reader.error(message))?;
+    Ok(Batch { rows, indexed, lines: (first, reader.number), end })
 }
 
-/// An INSERT of rows given as one JSON array of the dump's rows, which PostgreSQL takes apart itself: one
-/// parameter instead of thousands, and no statement of thousands of placeholders to parse. The rows were
-/// checked (`parse_row`) before they come here; a JSON null is SQL's NULL.
-fn json_statement(table: &Table, rows: String) -> QueryBuilder<'static> {
-    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
-    let values: Vec<String> = table
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(index, (name, kind))| match kind {
-            Type::Text if table.name == "working_copies" && *name == "document" => SHARED_DOCUMENT
-                .replacen("{}", &format!("row ->> {index}"), 1)
-                .replacen("{}", "CAST(row ->> 1 AS BIGINT)", 1),
-            Type::Integer => format!("CAST(row ->> {index} AS BIGINT)"),
-            Type::Real => format!("CAST(row ->> {index} AS DOUBLE PRECISION)"),
-            Type::Text => format!("row ->> {index}"),
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) SELECT {} FROM jsonb_array_elements(CAST($1 AS jsonb)) AS rows (row)",
-        table.name,
-        names.join(", "),
-        values.join(", ")
-    );
-    sqlx::query(trusted(sql)).bind(rows).persistent(false)
+/// Versions go a hundred at a time: their search rows are worked out on another thread meanwhile, and small
+/// batches keep both threads busy.
+pub(crate) const VERSIONS_PER_BATCH: usize = 100;
+
+/// One statement's worth of a table's rows, read from the dump and bound, ready to run (SQLite).
+struct Unit {
+    /// None when the table has no rows left.
+    statement: Option<QueryBuilder<'static>>,
+    indexed: Vec<IndexedVersion>,
+    lines: (usize, usize),
+    end: bool,
+}
+
+/// Reads up to one statement's worth of rows of `table` and binds them (SQLite).
+fn read_unit(reader: &mut Lines<'_>, table: &Table, latest: &mut LatestVersions, count: &mut u64) -> Result<Unit> {
+    let limit = match table.name {
+        "versions" => VERSIONS_PER_BATCH,
+        _ => rows_per_statement(table.columns.len()),
+    };
+    let Batch { rows, indexed, lines, end } = read_batch(reader, table, latest, count, limit)?;
+    let statement = (!rows.is_empty()).then(|| {
+        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
+        let params = rows.into_iter().map(|row| {
+            row.into_iter().zip(table.columns).map(|(value, (_, kind))| match (kind, value) {
+                (Type::Integer, value) => Param::Int(value.as_i64()),
+                (Type::Real, value) => Param::Real(value.as_f64()),
+                (Type::Text, Value::String(text)) => Param::Text(Some(text)),
+                (Type::Text, _) => Param::Text(None),
+            })
+        });
+        insert_statement(Backend::Sqlite, &head, &vec!["{}"; table.columns.len()], params, "")
+    });
+    Ok(Unit { statement, indexed, lines, end })
 }
 
 /// What kind of file a backup is.

@@ -118,7 +118,68 @@ impl SearchRows {
     fn len(&self) -> usize {
         self.entries.len()
     }
+
+    /// The rows of `versions` that are marked to be indexed, every document read back with the core's parsers
+    /// first: a document that does not read is an error here, naming its version (and dump line).
+    pub(crate) fn of(backend: Backend, versions: Vec<IndexedVersion>) -> Result<SearchRows> {
+        let mut rows = SearchRows::default();
+        for version in versions {
+            let (content, _) = document::from_json(&version.document).map_err(|error| {
+                let line = version.line.map(|line| format!("dump line {line}: ")).unwrap_or_default();
+                StoreError::Invalid(format!(
+                    "{line}version {}: the document does not read: {error}",
+                    version.version_id
+                ))
+            })?;
+            if version.index {
+                rows.add(backend, version.policy_id, version.version_id, version.fiscal_year, &content);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The entries (built for PostgreSQL) as rows of COPY's text format, for the columns [`COPY_COLUMNS`]; the
+    /// grams become the text of a `tsvector`, each gram quoted.
+    pub(crate) fn copy_text(&self) -> String {
+        let mut out = String::new();
+        let mut grams = String::new();
+        for entry in &self.entries {
+            for (index, param) in entry.iter().enumerate() {
+                if index > 0 {
+                    out.push('\t');
+                }
+                match param {
+                    Param::Text(Some(text)) if index == COPY_COLUMNS.len() - 1 => {
+                        grams.clear();
+                        for gram in text.split(' ') {
+                            if !grams.is_empty() {
+                                grams.push(' ');
+                            }
+                            grams.push('\'');
+                            for c in gram.chars() {
+                                if c == '\'' || c == '\\' {
+                                    grams.push(c);
+                                }
+                                grams.push(c);
+                            }
+                            grams.push('\'');
+                        }
+                        crate::copy::push_text(&mut out, &grams);
+                    }
+                    Param::Text(Some(text)) => crate::copy::push_text(&mut out, text),
+                    Param::Int(Some(value)) => out.push_str(&value.to_string()),
+                    Param::Real(Some(value)) => out.push_str(&value.to_string()),
+                    Param::Text(None) | Param::Int(None) | Param::Real(None) => out.push_str("\\N"),
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
 }
+
+/// The columns of PostgreSQL's search entries in the order of [`SearchRows::copy_text`].
+pub(crate) const COPY_COLUMNS: &[&str] = &["policy_id", "version_id", "position", "field", "normalized", "grams"];
 
 async fn execute(tx: &mut Transaction<'_, Any>, statements: Vec<QueryBuilder<'static>>) -> Result<()> {
     for statement in statements {
@@ -198,19 +259,7 @@ impl IndexBuild {
         let backend = self.backend;
         let next_id = Arc::clone(&self.next_id);
         let next = tokio::task::spawn_blocking(move || -> Result<Vec<QueryBuilder<'static>>> {
-            let mut rows = SearchRows::default();
-            for version in versions {
-                let (content, _) = document::from_json(&version.document).map_err(|error| {
-                    let line = version.line.map(|line| format!("dump line {line}: ")).unwrap_or_default();
-                    StoreError::Invalid(format!(
-                        "{line}version {}: the document does not read: {error}",
-                        version.version_id
-                    ))
-                })?;
-                if version.index {
-                    rows.add(backend, version.policy_id, version.version_id, version.fiscal_year, &content);
-                }
-            }
+            let rows = SearchRows::of(backend, versions)?;
             // Ids need only be distinct, not in the order of the versions: each batch takes the next range.
             let first_id = next_id.fetch_add(i64::try_from(rows.len()).unwrap_or(i64::MAX), Ordering::Relaxed);
             Ok(rows.statements(backend, first_id, STAGING))

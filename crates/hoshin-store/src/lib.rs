@@ -11,6 +11,7 @@
 
 mod accounts;
 mod common;
+mod copy;
 mod council;
 pub mod document;
 mod dump;

@@ -33,6 +33,8 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// What the pool connects to; PostgreSQL's load opens a connection of its own to it (`copy.rs`).
+    connect_url: String,
 }
 
 impl SqlStore {
@@ -90,7 +92,7 @@ impl SqlStore {
         if backend == Backend::Sqlite {
             sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         }
-        let store = SqlStore { pool, backend };
+        let store = SqlStore { pool, backend, connect_url };
         store.migrate().await?;
         Ok(store)
     }
@@ -138,6 +140,10 @@ impl SqlStore {
 
     pub(crate) fn backend_kind(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn connect_url(&self) -> &str {
+        &self.connect_url
     }
 
     /// Closes every connection (SQLite: the WAL is checkpointed into the database file).
@@ -813,12 +819,15 @@ pub(crate) async fn reserve_ids(
 
 /// Hoshin's own invariant beyond the database's constraints: every policy has a working copy.
 pub(crate) async fn check_working_copies<'e>(executor: impl sqlx::Executor<'e, Database = Any>) -> Result<()> {
-    let orphans: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM policies p WHERE NOT EXISTS (SELECT 1 FROM working_copies w WHERE w.policy_id = p.id)",
-    )
-    .fetch_one(executor)
-    .await?
-    .try_get("n")?;
+    let orphans: i64 = sqlx::query(ORPHANS).fetch_one(executor).await?.try_get("n")?;
+    orphans_found(orphans)
+}
+
+/// The policies without a working copy, counted (`n`).
+pub(crate) const ORPHANS: &str =
+    "SELECT COUNT(*) AS n FROM policies p WHERE NOT EXISTS (SELECT 1 FROM working_copies w WHERE w.policy_id = p.id)";
+
+pub(crate) fn orphans_found(orphans: i64) -> Result<()> {
     if orphans > 0 {
         return Err(StoreError::Database(format!("{orphans} policies without a working copy")));
     }
