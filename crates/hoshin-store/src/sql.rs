@@ -537,9 +537,9 @@ impl SqlStore {
     }
 
     /// Throws the search index away and builds it again from every policy's latest version, in one
-    /// transaction (searches meanwhile see the old index): what `hoshin reindex` does when the index is
-    /// suspected to be wrong, and what measures the index's own cost (docs/PERFORMANCE.md). Returns the
-    /// number of entries written.
+    /// transaction (on SQLite, searches meanwhile use the old index; on PostgreSQL, whose TRUNCATE and
+    /// DROP INDEX lock the table, they wait): what `hoshin reindex` does when the index is suspected to be
+    /// wrong, and what measures the index's own cost (docs/PERFORMANCE.md). Returns the number of entries.
     pub async fn reindex(&self) -> Result<u64> {
         let mut tx = self.write_transaction().await?;
         match self.backend {

@@ -59,8 +59,8 @@ pub fn check(url: &DatabaseUrl) -> Result<()> {
     })
 }
 
-/// `hoshin reindex`: the search index built again, in one transaction (the server may keep running: its
-/// searches see the old index until the new one is committed).
+/// `hoshin reindex`: the search index built again, in one transaction. The server may keep running: on SQLite
+/// its searches use the old index until the new one is committed; on PostgreSQL they wait for it.
 pub fn reindex(url: &DatabaseUrl) -> Result<()> {
     database::runtime()?.block_on(async {
         let store = database::open(url).await?;
