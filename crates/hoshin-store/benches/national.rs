@@ -61,20 +61,14 @@ fn percentiles(mut times: Vec<Duration>) -> (f64, f64, f64) {
     (at(0.5), at(0.99), at(1.0))
 }
 
-/// A dump's value as a field of COPY's text format.
-fn copy_field(value: &serde_json::Value, out: &mut String) {
+/// A dump's value as a field of COPY's CSV format: NULL unquoted and empty, text always quoted.
+fn csv_field(value: &serde_json::Value, out: &mut String) {
     match value {
-        serde_json::Value::Null => out.push_str("\\N"),
+        serde_json::Value::Null => {}
         serde_json::Value::String(text) => {
-            for c in text.chars() {
-                match c {
-                    '\\' => out.push_str("\\\\"),
-                    '\t' => out.push_str("\\t"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    c => out.push(c),
-                }
-            }
+            out.push('"');
+            out.push_str(&text.replace('"', "\"\""));
+            out.push('"');
         }
         other => out.push_str(&other.to_string()),
     }
@@ -82,7 +76,7 @@ fn copy_field(value: &serde_json::Value, out: &mut String) {
 
 /// What PostgreSQL itself needs at the least, on this machine, for what a load does — the floor under any
 /// loader, Hoshin's included:
-/// - the dump's rows given to COPY (converted beforehand, not timed), in one transaction, into the schema
+/// - the dump's rows given to COPY as CSV (converted beforehand, not timed), in one transaction, into the schema
 ///   without foreign keys and without the search index: no document read, no search entry, no check;
 /// - building the search index's GIN over the loaded entries, alone.
 async fn postgres_floor(loaded_url: &str, dump_path: &std::path::Path, budget: f64) {
@@ -125,9 +119,9 @@ async fn postgres_floor(loaded_url: &str, dump_path: &std::path::Path, budget: f
             }
             for (index, value) in row.iter().enumerate() {
                 if index > 0 {
-                    data.push('\t');
+                    data.push(',');
                 }
-                copy_field(value, data);
+                csv_field(value, data);
             }
             data.push('\n');
         }
@@ -155,7 +149,7 @@ async fn postgres_floor(loaded_url: &str, dump_path: &std::path::Path, budget: f
         if data.is_empty() {
             continue;
         }
-        let mut copy = tx.copy_in_raw(&format!("COPY {name} ({columns}) FROM STDIN")).await.unwrap();
+        let mut copy = tx.copy_in_raw(&format!("COPY {name} ({columns}) FROM STDIN (FORMAT csv)")).await.unwrap();
         copy.send(data.as_bytes()).await.unwrap();
         copy.finish().await.unwrap();
     }
