@@ -74,12 +74,16 @@ impl Number {
         let mut digits = 0usize;
         let mut seen_point = false;
         let mut seen_digit = false;
+        let mut leading_zero = false;
         // Thousands separators group exactly three digits: 「12,000」, not 「12,0」 (found by fuzzing).
         let mut group: Option<usize> = None;
         for c in text {
             last = Some(c);
             match c {
                 '0'..='9' => {
+                    if digits == 0 && c == '0' {
+                        leading_zero = true;
+                    }
                     digits += 1;
                     if digits > MAX_DIGITS {
                         return None;
@@ -99,7 +103,10 @@ impl Number {
                     seen_point = true;
                 }
                 ',' if !seen_point && seen_digit => {
-                    if group.is_some_and(|count| count != 3) {
+                    // The digits before the first separator are one to three, not led by a zero: 「0,224」 and
+                    // 「1234,567」 are not thousands-grouped numbers, and guessing what they mean is not ours.
+                    let first_group_bad = group.is_none() && (digits > 3 || leading_zero);
+                    if first_group_bad || group.is_some_and(|count| count != 3) {
                         return None;
                     }
                     group = Some(0);
@@ -289,12 +296,23 @@ mod tests {
 
     #[test]
     fn parses_decimals() {
-        let cases = [("43.9", (439, 10)), ("12,000", (12000, 1)), ("0", (0, 1)), (".5", (1, 2)), ("3.0", (3, 1))];
+        let cases = [
+            ("43.9", (439, 10)),
+            ("12,000", (12000, 1)),
+            ("1,234,567", (1_234_567, 1)),
+            ("999,999.5", (1_999_999, 2)),
+            ("0", (0, 1)),
+            ("0.5", (1, 2)),
+            (".5", (1, 2)),
+            ("3.0", (3, 1)),
+        ];
         for (text, (numerator, denominator)) in cases {
             let value = n(text);
             assert_eq!((value.numerator(), value.denominator()), (numerator, denominator), "{text}");
         }
-        for bad in ["", ".", "1.2.3", "1,", ",1", "1e5", "-1", "1234567890123456789", "12,0", "1,2345", "1,23.5"] {
+        // The last four: a first group led by a zero or longer than three digits is no thousands grouping.
+        let bad = ["", ".", "1.2.3", "1,", ",1", "1e5", "-1", "1234567890123456789", "12,0", "1,2345", "1,23.5"];
+        for bad in bad.into_iter().chain(["0,224", "01,000", "1234,567", "0,000"]) {
             assert_eq!(Number::parse_decimal(bad), None, "{bad}");
         }
     }
