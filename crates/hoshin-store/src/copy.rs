@@ -8,6 +8,7 @@
 //! the load and made again at its end, each checked in one pass), and that every policy has a working copy —
 //! all before the commit.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use serde_json::Value;
@@ -18,8 +19,8 @@ use crate::dump::{
     lines_error, not_empty, read_batch, read_end, read_header, read_table_line, Batch, DumpStats, LatestVersions,
     Lines, Table, HOLDS_DATA, TABLES, VERSIONS_PER_BATCH,
 };
-use crate::index::{SearchRows, COPY_COLUMNS};
-use crate::sql::{orphans_found, trusted, ORPHANS};
+use crate::index::{joined, SearchRows, COPY_COLUMNS, GIN_BUILD, GIN_DROP};
+use crate::sql::{orphans_found, trusted, LZ4, ORPHANS};
 use crate::{Backend, Result, StoreError};
 
 /// What the database holds when a load starts.
@@ -37,7 +38,7 @@ const ROWS_PER_COPY: usize = 2_000;
 pub(crate) async fn load(url: &str, input: &mut (dyn BufRead + Send), start: Start) -> Result<DumpStats> {
     let mut connection = PgConnection::connect(url).await?;
     // As every connection of the pool does (`SqlStore::open`); a server without LZ4 keeps pglz.
-    let _ = sqlx::query("SET default_toast_compression = 'lz4'").execute(&mut connection).await;
+    let _ = sqlx::query(LZ4).execute(&mut connection).await;
     let loaded = async {
         let mut tx = connection.begin().await?;
         match start {
@@ -72,7 +73,7 @@ async fn load_rows(tx: &mut Transaction<'_, Postgres>, input: &mut (dyn BufRead 
     let mut reader = Lines { input, number: 0 };
     read_header(&mut reader)?;
     // Built again over the whole table at the end: far cheaper than one updated row by row.
-    sqlx::query("DROP INDEX IF EXISTS search_entries_grams").execute(&mut **tx).await?;
+    sqlx::query(GIN_DROP).execute(&mut **tx).await?;
     let foreign_keys = drop_foreign_keys(tx).await?;
     let mut latest = LatestVersions::default();
     let mut stats = DumpStats::default();
@@ -92,7 +93,7 @@ async fn load_rows(tx: &mut Transaction<'_, Postgres>, input: &mut (dyn BufRead 
             let previous = std::mem::replace(&mut pending, entries);
             let run = async {
                 if !text.is_empty() {
-                    copy_in(tx, table.name, &column_list(table), text)
+                    copy_in(tx, table.name, &table.names().join(", "), text)
                         .await
                         .map_err(|error| lines_error(lines, error))?;
                 }
@@ -127,9 +128,9 @@ async fn load_rows(tx: &mut Transaction<'_, Postgres>, input: &mut (dyn BufRead 
             sqlx::query(trusted(sql)).fetch_one(&mut **tx).await?;
         }
     }
-    // The same index as migration 0001 made; more memory lets the build sort its entries at once.
-    sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut **tx).await?;
-    sqlx::query("CREATE INDEX search_entries_grams ON search_entries USING GIN (grams)").execute(&mut **tx).await?;
+    for statement in GIN_BUILD {
+        sqlx::query(statement).execute(&mut **tx).await?;
+    }
     for statement in foreign_keys {
         sqlx::query(trusted(statement)).execute(&mut **tx).await.map_err(|error| {
             let message = error.as_database_error().map_or_else(|| error.to_string(), |error| error.message().into());
@@ -152,28 +153,35 @@ fn read_copy(
     let mut batch = read_batch(reader, table, latest, count, limit)?;
     let mut text = String::new();
     for row in std::mem::take(&mut batch.rows) {
-        for (index, value) in row.iter().enumerate() {
-            if index > 0 {
-                text.push('\t');
-            }
-            match value {
-                Value::Null => text.push_str("\\N"),
-                Value::String(value) => push_text(&mut text, value),
+        push_row(
+            &mut text,
+            row.iter().map(|value| match value {
+                Value::Null => None,
+                Value::String(value) => Some(Cow::Borrowed(value.as_str())),
                 // Checked against the column's type by `read_batch`: an integer, or a finite number.
-                other => text.push_str(&other.to_string()),
-            }
-        }
-        text.push('\n');
+                other => Some(Cow::Owned(other.to_string())),
+            }),
+        );
     }
     Ok((batch, text))
 }
 
-fn column_list(table: &Table) -> String {
-    table.columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
+/// Appends a row in COPY's text format: its fields separated by tabs, NULL as `\N`, each value escaped.
+pub(crate) fn push_row<'a>(out: &mut String, fields: impl Iterator<Item = Option<Cow<'a, str>>>) {
+    for (index, field) in fields.enumerate() {
+        if index > 0 {
+            out.push('\t');
+        }
+        match field {
+            None => out.push_str("\\N"),
+            Some(value) => push_text(out, &value),
+        }
+    }
+    out.push('\n');
 }
 
 /// Appends `value` as a field of COPY's text format: backslash, tab, newline and carriage return escaped.
-pub(crate) fn push_text(out: &mut String, value: &str) {
+fn push_text(out: &mut String, value: &str) {
     for c in value.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -202,8 +210,7 @@ async fn copy_in(
 /// Copies the search entries a blocking task worked out, when there are any.
 async fn copy_entries(tx: &mut Transaction<'_, Postgres>, entries: Option<JoinHandle<Result<String>>>) -> Result<()> {
     let Some(entries) = entries else { return Ok(()) };
-    let text =
-        entries.await.map_err(|error| StoreError::Database(format!("building the search index failed: {error}")))??;
+    let text = joined(entries.await)?;
     if !text.is_empty() {
         copy_in(tx, "search_entries", &COPY_COLUMNS.join(", "), text).await?;
     }

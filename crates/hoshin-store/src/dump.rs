@@ -56,6 +56,13 @@ pub(crate) struct Table {
     pub(crate) identity: Option<&'static str>,
 }
 
+impl Table {
+    /// The column names, in the dump's order.
+    pub(crate) fn names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|(name, _)| *name).collect()
+    }
+}
+
 use Type::{Integer as I, Real as R, Text as T};
 
 /// The tables in dependency order (a table only refers to tables above it).
@@ -288,7 +295,7 @@ impl SqlStore {
         writeln!(out, "hoshin-dump {FORMAT}\nschema {SCHEMA}").map_err(io_error)?;
         let mut stats = DumpStats::default();
         for table in TABLES {
-            let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+            let names = table.names();
             writeln!(out, "table {} {}", table.name, names.join(" ")).map_err(io_error)?;
             let rows = sqlx::query(trusted(dump_query(table))).fetch_all(&mut *tx).await?;
             for row in &rows {
@@ -412,7 +419,7 @@ pub(crate) fn read_header(reader: &mut Lines<'_>) -> Result<()> {
 
 /// Reads and checks the line that opens `table`.
 pub(crate) fn read_table_line(reader: &mut Lines<'_>, table: &Table) -> Result<()> {
-    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    let names = table.names();
     let expected = format!("table {} {}", table.name, names.join(" "));
     let line = reader.next_line()?;
     if line != expected {
@@ -517,7 +524,7 @@ impl LatestVersions {
 /// The query that reads a table for the dump: its columns, in order. A working copy that shares its base
 /// version's document (stored as NULL, migration 0009) is dumped with that document, as the format has it.
 fn dump_query(table: &Table) -> String {
-    let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+    let names = table.names();
     if table.name == "working_copies" {
         let columns: Vec<String> = names
             .iter()
@@ -659,7 +666,7 @@ fn read_unit(reader: &mut Lines<'_>, table: &Table, latest: &mut LatestVersions,
     };
     let Batch { rows, indexed, lines, end } = read_batch(reader, table, latest, count, limit)?;
     let statement = (!rows.is_empty()).then(|| {
-        let names: Vec<&str> = table.columns.iter().map(|(name, _)| *name).collect();
+        let names = table.names();
         let head = format!("INSERT INTO {} ({})", table.name, names.join(", "));
         let params = rows.into_iter().map(|row| {
             row.into_iter().zip(table.columns).map(|(value, (_, kind))| match (kind, value) {

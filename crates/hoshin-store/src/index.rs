@@ -11,6 +11,7 @@
 //! - PostgreSQL: a GIN index built by `CREATE INDEX` over the whole table is far cheaper than one updated row by
 //!   row, so the index is dropped at the start and made again at the end, in the same transaction.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
@@ -142,41 +143,46 @@ impl SearchRows {
     /// grams become the text of a `tsvector`, each gram quoted.
     pub(crate) fn copy_text(&self) -> String {
         let mut out = String::new();
-        let mut grams = String::new();
         for entry in &self.entries {
-            for (index, param) in entry.iter().enumerate() {
-                if index > 0 {
-                    out.push('\t');
-                }
-                match param {
-                    Param::Text(Some(text)) if index == COPY_COLUMNS.len() - 1 => {
-                        grams.clear();
-                        for gram in text.split(' ') {
-                            if !grams.is_empty() {
-                                grams.push(' ');
-                            }
-                            grams.push('\'');
-                            for c in gram.chars() {
-                                if c == '\'' || c == '\\' {
-                                    grams.push(c);
-                                }
-                                grams.push(c);
-                            }
-                            grams.push('\'');
-                        }
-                        crate::copy::push_text(&mut out, &grams);
-                    }
-                    Param::Text(Some(text)) => crate::copy::push_text(&mut out, text),
-                    Param::Int(Some(value)) => out.push_str(&value.to_string()),
-                    Param::Real(Some(value)) => out.push_str(&value.to_string()),
-                    Param::Text(None) | Param::Int(None) | Param::Real(None) => out.push_str("\\N"),
-                }
-            }
-            out.push('\n');
+            let fields = entry.iter().enumerate().map(|(index, param)| match param {
+                Param::Text(Some(grams)) if index == COPY_COLUMNS.len() - 1 => Some(Cow::Owned(tsvector_text(grams))),
+                Param::Text(Some(text)) => Some(Cow::Borrowed(text.as_str())),
+                Param::Int(Some(value)) => Some(Cow::Owned(value.to_string())),
+                Param::Real(Some(value)) => Some(Cow::Owned(value.to_string())),
+                Param::Text(None) | Param::Int(None) | Param::Real(None) => None,
+            });
+            crate::copy::push_row(&mut out, fields);
         }
         out
     }
 }
+
+/// Grams joined by spaces as the text of a `tsvector`: each quoted, a quote or backslash in one doubled.
+fn tsvector_text(grams: &str) -> String {
+    let mut out = String::with_capacity(grams.len() * 2);
+    for gram in grams.split(' ') {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push('\'');
+        for c in gram.chars() {
+            if c == '\'' || c == '\\' {
+                out.push(c);
+            }
+            out.push(c);
+        }
+        out.push('\'');
+    }
+    out
+}
+
+/// PostgreSQL's gram index, as migration 0001 made it: dropped for a bulk build, and made again at its end,
+/// over the whole table at once, with memory enough to sort its entries in one go.
+pub(crate) const GIN_DROP: &str = "DROP INDEX IF EXISTS search_entries_grams";
+pub(crate) const GIN_BUILD: [&str; 2] = [
+    "SET LOCAL maintenance_work_mem = '256MB'",
+    "CREATE INDEX search_entries_grams ON search_entries USING GIN (grams)",
+];
 
 /// The columns of PostgreSQL's search entries in the order of [`SearchRows::copy_text`].
 pub(crate) const COPY_COLUMNS: &[&str] = &["policy_id", "version_id", "position", "field", "normalized", "grams"];
@@ -243,7 +249,7 @@ impl IndexBuild {
                 next_id = reserve_ids(tx, backend, "search_entries", 1).await?.first().copied().unwrap_or(1);
             }
             Backend::Postgres => {
-                sqlx::query("DROP INDEX IF EXISTS search_entries_grams").execute(&mut **tx).await?;
+                sqlx::query(GIN_DROP).execute(&mut **tx).await?;
             }
         }
         Ok(IndexBuild { backend, next_id: Arc::new(AtomicI64::new(next_id)), pending: None })
@@ -306,11 +312,9 @@ impl IndexBuild {
                 sqlx::query(trusted(format!("DROP TABLE {STAGING}"))).execute(&mut **tx).await?;
             }
             Backend::Postgres => {
-                // The same index as migration 0001 made; more memory lets the build sort its entries at once.
-                sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut **tx).await?;
-                sqlx::query("CREATE INDEX search_entries_grams ON search_entries USING GIN (grams)")
-                    .execute(&mut **tx)
-                    .await?;
+                for statement in GIN_BUILD {
+                    sqlx::query(statement).execute(&mut **tx).await?;
+                }
             }
         }
         Ok(())
@@ -318,6 +322,6 @@ impl IndexBuild {
 }
 
 /// A blocking task's outcome; its panic (a bug) is reported as an error rather than taking the server down.
-fn joined<T>(outcome: std::result::Result<Result<T>, tokio::task::JoinError>) -> Result<T> {
+pub(crate) fn joined<T>(outcome: std::result::Result<Result<T>, tokio::task::JoinError>) -> Result<T> {
     outcome.map_err(|error| StoreError::Database(format!("building the search index failed: {error}")))?
 }

@@ -83,7 +83,7 @@ impl SqlStore {
                     // Documents are compressed with LZ4 rather than PostgreSQL's own pglz: several times faster
                     // to write and to read, for a little more space (a load took 15 % less time). A server built
                     // without LZ4 refuses the setting and keeps pglz.
-                    let _ = sqlx::query("SET default_toast_compression = 'lz4'").execute(&mut *connection).await;
+                    let _ = sqlx::query(LZ4).execute(&mut *connection).await;
                     Ok(())
                 })
             })
@@ -151,6 +151,9 @@ impl SqlStore {
         self.pool.close().await;
     }
 }
+
+/// PostgreSQL compresses documents with LZ4 on every connection of the store (see `SqlStore::open`).
+pub(crate) const LZ4: &str = "SET default_toast_compression = 'lz4'";
 
 /// The time now, as RFC 3339 UTC with milliseconds (sorts as text).
 pub(crate) fn now() -> String {

@@ -90,6 +90,23 @@ async fn open_admin(url: &str) -> sqlx::AnyPool {
     sqlx::any::AnyPoolOptions::new().max_connections(1).connect(url).await.unwrap()
 }
 
+/// The number a `SELECT COUNT(*) AS n …` asks for, behind the store's back.
+async fn count(pool: &sqlx::AnyPool, sql: &'static str) -> i64 {
+    let row = sqlx::query(sql).fetch_one(pool).await.unwrap();
+    sqlx::Row::try_get(&row, "n").unwrap()
+}
+
+/// For each working copy in policy order, 1 when it shares its base version's document (stored as NULL).
+async fn shared_documents(pool: &sqlx::AnyPool) -> Vec<i64> {
+    sqlx::query("SELECT CASE WHEN document IS NULL THEN 1 ELSE 0 END AS shared FROM working_copies ORDER BY policy_id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| sqlx::Row::try_get(row, "shared").unwrap())
+        .collect()
+}
+
 /// Declares each test once per backend.
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -1126,30 +1143,23 @@ async fn reindex_builds_the_same_index_again(store: Arc<dyn Store>, pool: sqlx::
         assert!(!hits.is_empty(), "{query}");
         before.push(hits);
     }
-    let entries = |pool: sqlx::AnyPool| async move {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM search_entries").fetch_one(&pool).await.unwrap();
-        sqlx::Row::try_get::<i64, _>(&row, "n").unwrap()
-    };
-    let count = entries(pool.clone()).await;
+    const ENTRIES: &str = "SELECT COUNT(*) AS n FROM search_entries";
+    let entries = count(&pool, ENTRIES).await;
     let dump = dump_text(&store).await;
     // Entries lost behind the store's back: the first half of every policy's.
     sqlx::query("DELETE FROM search_entries WHERE position < 20").execute(&pool).await.unwrap();
     assert_ne!(store.search("防災", &SearchFilter::default(), 100).await.unwrap(), before[0]);
-    assert_eq!(store.reindex().await.unwrap(), u64::try_from(count).unwrap());
+    assert_eq!(store.reindex().await.unwrap(), u64::try_from(entries).unwrap());
     for (query, hits) in queries.iter().zip(&before) {
         assert_eq!(&store.search(query, &SearchFilter::default(), 100).await.unwrap(), hits, "{query}");
     }
-    assert_eq!(entries(pool.clone()).await, count);
+    assert_eq!(count(&pool, ENTRIES).await, entries);
     assert_eq!(dump_text(&store).await, dump, "reindex changes no data");
     if store.backend() == hoshin_store::Backend::Sqlite {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM search_grams").fetch_one(&pool).await.unwrap();
-        assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap(), count);
+        assert_eq!(count(&pool, "SELECT COUNT(*) AS n FROM search_grams").await, entries);
     } else {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM pg_indexes WHERE indexname = 'search_entries_grams'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap(), 1, "the GIN index is back");
+        let gin = "SELECT COUNT(*) AS n FROM pg_indexes WHERE indexname = 'search_entries_grams'";
+        assert_eq!(count(&pool, gin).await, 1, "the GIN index is back");
     }
     store.check().await.unwrap();
 }
@@ -1496,16 +1506,11 @@ async fn working_copies_from_before_0009_read_the_same(url: DatabaseUrl) {
         assert_eq!(copy.edited, was_edited, "{year}");
     }
     let pool = SqlStore::open(&url).await.unwrap().pool().clone();
-    let shared: Vec<i64> = sqlx::query(
-        "SELECT CASE WHEN document IS NULL THEN 1 ELSE 0 END AS shared FROM working_copies ORDER BY policy_id",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap()
-    .iter()
-    .map(|row| sqlx::Row::try_get(row, "shared").unwrap())
-    .collect();
-    assert_eq!(shared, [1, 0, 0], "only the unedited working copy shares its base version's document");
+    assert_eq!(
+        shared_documents(&pool).await,
+        [1, 0, 0],
+        "only the unedited working copy shares its base version's document"
+    );
     // The dump still gives every working copy its document.
     let dump = dump_text(&store).await;
     let rows: Vec<serde_json::Value> = dump
@@ -1520,28 +1525,14 @@ async fn working_copies_from_before_0009_read_the_same(url: DatabaseUrl) {
     // Publishing the edited copy makes it share the new version's document.
     let revision = store.working_copy(&key(2025)).await.unwrap().revision;
     store.publish(&key(2025), revision, "test").await.unwrap();
-    let shared: i64 = sqlx::query("SELECT COUNT(*) AS n FROM working_copies WHERE document IS NULL")
-        .fetch_one(&pool)
-        .await
-        .map(|row| sqlx::Row::try_get(&row, "n").unwrap())
-        .unwrap();
-    assert_eq!(shared, 2);
+    assert_eq!(shared_documents(&pool).await, [1, 1, 0]);
     assert_eq!(store.working_copy(&key(2025)).await.unwrap().content, content(2025, "編集中の目標"));
     // A load stores working copies the same way: those that are their base version's document share it (the
     // load compares digests of the documents), the others keep their own; the dump reads back the same.
     let dump = dump_text(&store).await;
     let copy = SqlStore::open(&fresh_url_like(&store).await).await.unwrap();
     copy.load(&mut dump.as_bytes()).await.unwrap();
-    let shared: Vec<i64> = sqlx::query(
-        "SELECT CASE WHEN document IS NULL THEN 1 ELSE 0 END AS shared FROM working_copies ORDER BY policy_id",
-    )
-    .fetch_all(copy.pool())
-    .await
-    .unwrap()
-    .iter()
-    .map(|row| sqlx::Row::try_get(row, "shared").unwrap())
-    .collect();
-    assert_eq!(shared, [1, 1, 0]);
+    assert_eq!(shared_documents(copy.pool()).await, [1, 1, 0]);
     let copy: Arc<dyn Store> = Arc::new(copy);
     assert_eq!(dump_text(&copy).await, dump);
 }
@@ -1557,10 +1548,7 @@ async fn two_servers_opening_at_once_rebuild_the_index_once(url: DatabaseUrl) {
     }
     let before = store.search("防災 地域", &SearchFilter::default(), 50).await.unwrap();
     let pool = SqlStore::open(&url).await.unwrap().pool().clone();
-    let entries = || async {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM search_entries").fetch_one(&pool).await.unwrap();
-        sqlx::Row::try_get::<i64, _>(&row, "n").unwrap()
-    };
+    let entries = || count(&pool, "SELECT COUNT(*) AS n FROM search_entries");
     let indexed = entries().await;
     assert!(indexed > 20, "{indexed} entries");
     if store.backend() == hoshin_store::Backend::Sqlite {
